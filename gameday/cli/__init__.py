@@ -1,0 +1,1 @@
+"""The `gameday` command line. Exceptions become exit codes only in `main.run`."""

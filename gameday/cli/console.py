@@ -1,0 +1,33 @@
+"""Consoles and how errors look: location in bold, message, then the hint."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from gameday.errors import GamedayError, InputError, Problem
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_problem(problem: Problem, console: Console = err) -> None:
+    color = "red" if problem.severity == "error" else "yellow"
+    tag = problem.severity if problem.rule is None else f"{problem.severity}[{problem.rule}]"
+    console.print(
+        f"[bold]{escape(str(problem.location))}[/]: [{color}]{tag}[/]: {escape(problem.message)}"
+    )
+    if problem.hint:
+        console.print(f"    [dim]hint: {escape(problem.hint)}[/]")
+
+
+def print_error(error: GamedayError, console: Console = err) -> None:
+    if isinstance(error, InputError):
+        for problem in error.problems:
+            print_problem(problem, console)
+        return
+    console.print(f"[bold red]error:[/] {escape(error.message)}")
+    if error.context:
+        console.print(f"[dim]{escape(error.context)}[/]")
+    if error.hint:
+        console.print(f"    [dim]hint: {escape(error.hint)}[/]")

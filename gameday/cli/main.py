@@ -1,0 +1,42 @@
+"""Entry point: runs the Typer app and turns exceptions into exit codes (the only place).
+
+Typer/click already map usage errors to exit 2 and `typer.Exit(code)` to its code;
+gameday's own errors are rendered here with their location and hint.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from gameday.cli import run_commands, spec_commands  # noqa: F401 (registers commands)
+from gameday.cli.app import app, state
+from gameday.cli.exit_codes import ExitCode
+from gameday.errors import GamedayError, InputError, RefusedError, RollbackError, UsageError
+
+INTERNAL_ERROR = 70
+
+
+def exit_code(error: GamedayError) -> ExitCode:
+    if isinstance(error, InputError | UsageError):
+        return ExitCode.BAD_INPUT
+    if isinstance(error, RefusedError):
+        return ExitCode.REFUSED
+    if isinstance(error, RollbackError):
+        return ExitCode.ROLLBACK_FAILED
+    return ExitCode.FAILED
+
+
+def run(argv: list[str] | None = None) -> None:
+    from gameday.cli.console import err, print_error
+
+    try:
+        app(args=argv, prog_name="gameday")
+    except GamedayError as error:
+        print_error(error)
+        sys.exit(exit_code(error))
+    except Exception as error:  # the last resort: say what happened, traceback only with --debug
+        if state["debug"]:
+            raise
+        err.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}")
+        err.print("    [dim]hint: rerun with --debug for a traceback, and report it as a bug[/]")
+        sys.exit(INTERNAL_ERROR)

@@ -1,0 +1,198 @@
+"""Commands that touch targets or read runs: run, demo, report, proxy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from gameday.cli.app import app
+from gameday.cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from gameday.execute.runner import RunOptions
+    from gameday.model.scenario import Drill, Scenario
+    from gameday.model.scorecard import Scorecard
+
+REPORTS = typer.Option(Path("reports"), "--reports", help="Where run directories are written.")
+LIVE = typer.Option(None, "--live/--plain", help="Live terminal view (default: when on a TTY).")
+
+
+@app.command()
+def run(
+    path: Path = typer.Argument(..., help="A scenario or drill file."),
+    set_: list[str] = typer.Option([], "--set", help="Override a param: KEY=VALUE (repeatable)."),
+    values: list[Path] = typer.Option([], "--values", help="YAML file of params (repeatable)."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Resolve targets and check steady state; inject nothing."
+    ),
+    auto_approve: bool = typer.Option(
+        False, "--auto-approve", help="Approve manual steps without asking."
+    ),
+    reports: Path = REPORTS,
+    live: bool | None = LIVE,
+) -> None:
+    """Run a scenario or drill: preflight, steady state, inject, observe, recover, verify, rollback."""
+    from gameday.cli.params import parse_overrides
+    from gameday.execute.runner import RunOptions
+    from gameday.validate import load
+
+    subject = load(path, parse_overrides(set_, values))
+    options = RunOptions(dry_run=dry_run, auto_approve=auto_approve, interactive=_tty())
+    raise typer.Exit(execute_and_report(subject, reports, options, live))
+
+
+@app.command()
+def demo(
+    drill: Path = typer.Option(
+        Path("drills/demo.yaml"), help="The drill to run against the demo system."
+    ),
+    reports: Path = REPORTS,
+    live: bool | None = LIVE,
+) -> None:
+    """Start the demo system (real processes under supervisord), run the demo drill, report, clean up."""
+    from gameday.cli.console import err
+    from gameday.demo.stack import DemoStack
+    from gameday.execute.runner import RunOptions
+    from gameday.validate import load
+
+    subject = load(drill)  # fail on bad input before starting anything
+    err.print("starting the demo system (store, 2 web replicas, front end, fault proxy) ...")
+    stack = DemoStack.start()
+    try:
+        subject = load(drill, stack.params())
+        code = execute_and_report(subject, reports, RunOptions(auto_approve=True), live)
+    finally:
+        forced = stack.stop()
+        err.print(
+            "demo system stopped"
+            + (f" (had to kill {forced})" if forced else ", nothing left running")
+        )
+    raise typer.Exit(code)
+
+
+@app.command()
+def report(
+    run_dir: Path = typer.Argument(..., help="A run directory holding journal.jsonl."),
+) -> None:
+    """Re-score and re-render a run from its journal alone."""
+    from gameday.errors import InputError, Location, Problem
+    from gameday.execute.journal import read_journal
+    from gameday.execute.run import JOURNAL
+    from gameday.render import render_all
+    from gameday.score import score_journal
+
+    journal = run_dir / JOURNAL
+    if not journal.is_file():
+        raise InputError(
+            problems=[
+                Problem(
+                    Location(str(journal)), "no journal here", "name a run directory under reports/"
+                )
+            ]
+        )
+    card = score_journal(read_journal(journal))
+    paths = render_all(card, run_dir)
+    print_summary(card, paths)
+    raise typer.Exit(exit_code_for(card, interrupted=False))
+
+
+@app.command()
+def proxy(
+    admin: str = typer.Option("127.0.0.1:9100", help="HOST:PORT of the admin API."),
+    route: list[str] = typer.Option(
+        ..., help="NAME=LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT (repeatable)."
+    ),
+) -> None:
+    """Run the userspace fault proxy that `latency` and `http-error` faults drive."""
+    import asyncio
+
+    from gameday.errors import UsageError
+    from gameday.targets.local.proxy import FaultProxy, parse_route
+
+    try:
+        routes = [parse_route(r) for r in route]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    host, _, port = admin.rpartition(":")
+    if not port.isdigit():
+        raise UsageError(f"--admin {admin!r} is not HOST:PORT")
+    asyncio.run(FaultProxy(routes, host or "127.0.0.1", int(port)).serve())
+
+
+def _tty() -> bool:
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def execute_and_report(
+    subject: Scenario | Drill, reports: Path, options: RunOptions, live: bool | None
+) -> ExitCode:
+    from gameday.cli.console import err
+    from gameday.execute.journal import read_journal
+    from gameday.execute.run import JOURNAL, execute
+    from gameday.execute.safety import terminate_as_interrupt
+    from gameday.execute.view import LiveView, PlainView, View
+    from gameday.render import render_all
+    from gameday.score import score_journal
+
+    use_live = err.is_terminal if live is None else live
+    view: View = LiveView(err) if use_live else PlainView(err)
+    terminate_as_interrupt()
+    try:
+        run_dir, interrupted = execute(subject, reports, options, view)
+    finally:
+        view.close()
+    card = score_journal(read_journal(run_dir / JOURNAL))
+    print_summary(card, render_all(card, run_dir))
+    return exit_code_for(card, interrupted)
+
+
+def exit_code_for(card: Scorecard, interrupted: bool) -> ExitCode:
+    outcomes = {s.outcome for s in card.scenarios}
+    if interrupted or "interrupted" in outcomes:
+        return ExitCode.INTERRUPTED
+    if not all(s.rollback_ok for s in card.scenarios) or "recovery-failed" in outcomes:
+        return ExitCode.ROLLBACK_FAILED
+    if "refused" in outcomes:
+        return ExitCode.REFUSED
+    if "aborted" in outcomes:
+        return ExitCode.ABORTED
+    if card.verdict != "pass":
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
+    from rich.table import Table
+
+    from gameday.cli.console import out
+
+    def secs(v: float | None) -> str:
+        return "-" if v is None else f"{v:.2f}s"
+
+    table = Table(
+        "scenario",
+        "verdict",
+        "score",
+        "TTR / RTO",
+        "data lost / RPO",
+        title=f"{card.name}: {card.score if card.score is not None else '-'} ({card.grade}) {card.verdict}",
+    )
+    for s in card.scenarios:
+        colour = "green" if s.verdict == "pass" else "red"
+        table.add_row(
+            s.name,
+            f"[{colour}]{s.verdict}[/]",
+            f"{s.score if s.score is not None else '-'} {s.grade}",
+            f"{secs(s.time_to_recover)} / {secs(s.rto)}",
+            f"{secs(s.data_lost)} / {secs(s.rpo)}",
+        )
+    out.print(table)
+    for s in card.scenarios:
+        for reason in s.reasons:
+            out.print(f"[red]{s.name}[/]: {reason}")
+    out.print(f"report: {paths['html']}")
+    out.print(f"json:   {paths['json']}")

@@ -1,0 +1,1 @@
+"""The embedded demo system that `gameday demo` starts, breaks and scores."""

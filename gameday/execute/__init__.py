@@ -1,0 +1,1 @@
+"""Running scenarios: the only stage with side effects, and only through plugins."""

@@ -1,0 +1,234 @@
+"""Runs one scenario through its fixed phases, journaling each as it happens:
+
+preflight -> steady-state -> inject -> observe -> recover -> verify -> rollback
+
+Rollback always runs (errors, aborts, Ctrl-C). Every injection is journaled and
+fsync'd *before* it is applied, and every revert when it completes.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from gameday.errors import GamedayError, RefusedError
+from gameday.execute.journal import Clock, JournalWriter
+from gameday.execute.safety import shielded_from_interrupts
+from gameday.execute.sampling import ProbeLoop, Sampler
+from gameday.execute.steps import StepRunner
+from gameday.execute.view import View
+from gameday.execute.waiting import retry_transient
+from gameday.model.scenario import Scenario, to_jsonable
+from gameday.plugins.protocols import Injection, Sample
+from gameday.plugins.registry import registry
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    dry_run: bool = False
+    auto_approve: bool = False
+    interactive: bool = False
+
+
+class ScenarioEnded(Exception):
+    """Ends a scenario early with an outcome (not-run, refused, ...) and a reason."""
+
+    def __init__(self, outcome: str, reason: str):
+        super().__init__(reason)
+        self.outcome, self.reason = outcome, reason
+
+
+class ScenarioRun:
+    def __init__(self, scenario: Scenario, journal: JournalWriter, view: View, options: RunOptions):
+        self.s, self.journal, self.view, self.options = scenario, journal, view, options
+        self.clock: Clock = journal.clock
+        self.sampler = Sampler()
+        self.target: Any = None
+        self.fault: Any = registry("fault").get(scenario.fault.type)()
+        self.outstanding: list[tuple[str, Injection]] = []
+        self.abort = threading.Event()
+        self.abort_reason = ""
+        self.inject_t: float | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def execute(self) -> str:
+        s = self.s
+        self.view.scenario(s.name)
+        self.event("scenario-start", sync=True, scenario=s.name, spec=to_jsonable(s))
+        outcome, reason = "completed", ""
+        try:
+            planned = self._preflight()
+            self._steady_state()
+            if self.options.dry_run:
+                raise ScenarioEnded("dry-run", "dry run: nothing injected")
+            self._inject(planned)
+            self._observe()
+            self._revert_all()
+            if self.abort.is_set():
+                raise ScenarioEnded("aborted", self.abort_reason)
+            self._recover()
+            self._verify()
+        except ScenarioEnded as ended:
+            outcome, reason = ended.outcome, ended.reason
+        except KeyboardInterrupt:
+            outcome, reason = "interrupted", "interrupted by the operator (SIGINT/SIGTERM)"
+            raise
+        except RefusedError as exc:
+            outcome, reason = "refused", exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+        except GamedayError as exc:
+            outcome, reason = "error", exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+        finally:
+            with shielded_from_interrupts(self.view.log):
+                self._rollback()
+                self.event(
+                    "scenario-end", sync=True, scenario=s.name, outcome=outcome, reason=reason
+                )
+                self.view.log(f"{s.name}: {outcome}{': ' + reason if reason else ''}")
+        return outcome
+
+    def _preflight(self) -> Injection:
+        self.phase("preflight")
+        s = self.s
+        target_plugin = registry("target").get(s.target.kind)()
+        self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
+        planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
+        self.event("plan", sync=True, target=self.target.describe(), injection=asdict(planned))
+        self.view.log(
+            f"{s.name}: {s.fault.type} would touch {len(planned.targets)}: {', '.join(planned.targets) or '-'}"
+        )
+        if not planned.targets and not s.fault.allow_empty:
+            raise ScenarioEnded(
+                "not-run",
+                f"fault {s.fault.type} selected nothing ({_selector(planned, s)}); "
+                "fix the selector, or set `fault.allow_empty: true`",
+            )
+        limit = s.fault.max_targets
+        if limit is not None and len(planned.targets) > limit:
+            raise RefusedError(
+                f"fault would touch {len(planned.targets)} objects, over blast_radius.max_targets={limit}"
+            )
+        return planned
+
+    def _steady_state(self) -> None:
+        s = self.s
+        for probe in s.steady_state.probes:
+            session = (
+                registry("probe").get(probe.type)().open(probe.params, self.target, probe.every)
+            )
+            self.sampler.add(ProbeLoop(probe, session, self.clock, self._on_sample))
+        start = self.clock()
+        self.phase("steady-state", duration=s.steady_state.window)
+        time.sleep(s.steady_state.window)
+        failures = self._hold_failures(start)
+        if failures:
+            raise ScenarioEnded("not-run", "steady state not met: " + "; ".join(failures))
+
+    def _inject(self, planned: Injection) -> None:
+        self.phase("inject")
+        key = f"{self.s.name}/{self.s.fault.type}"
+        self.event("injection-planned", sync=True, key=key, injection=asdict(planned))
+        self.outstanding.append((key, planned))
+        applied = self.fault.inject(planned, self.s.fault.params, self.target)
+        self.outstanding[-1] = (key, applied)
+        self.inject_t = self.clock()
+        self.event("injection-applied", sync=True, key=key, injection=asdict(applied))
+        self.view.log(
+            f"{self.s.name}: injected {self.s.fault.type} into {', '.join(applied.targets)}"
+        )
+
+    def _observe(self) -> None:
+        duration = self.s.fault.duration
+        self.phase("observe", duration=duration)
+        if self.abort.wait(timeout=duration):
+            self.event("abort", sync=True, reason=self.abort_reason)
+            self.view.log(f"[red]abort:[/] {self.abort_reason}")
+
+    def _recover(self) -> None:
+        self.phase("recover")
+        steps = StepRunner(self.journal, self.view, self.options, self.sampler, self.target)
+        if not steps.run_all(self.s.recovery.steps, "recovery"):
+            raise ScenarioEnded("recovery-failed", "a recovery step failed; see the step results")
+
+    def _verify(self) -> None:
+        self.phase("verify", duration=self.s.steady_state.window)
+        start = self.clock()
+        time.sleep(self.s.steady_state.window)
+        for probe in self.s.steady_state.probes:
+            audit = getattr(self.sampler.loops[probe.name].session, "audit", None)
+            if audit is not None:
+                self.event("data-audit", sync=True, probe=probe.name, audit=asdict(audit()))
+        failures = self._hold_failures(start)
+        self.event("verify", sync=True, ok=not failures, failures=failures)
+        if failures:
+            raise ScenarioEnded("not-restored", "steady state not restored: " + "; ".join(failures))
+
+    def _rollback(self) -> None:
+        self.phase("rollback")
+        self._revert_all()
+        if self.s.rollback:
+            StepRunner(self.journal, self.view, self.options, self.sampler, self.target).run_all(
+                self.s.rollback, "rollback"
+            )
+        self.sampler.stop()
+        if self.target is not None:
+            self.target.close()
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _revert_all(self) -> None:
+        while self.outstanding:
+            key, injection = self.outstanding[-1]
+            try:
+                retry_transient(functools.partial(self.fault.revert, injection, self.target))
+            except GamedayError as exc:
+                self.event("revert-failed", sync=True, key=key, error=exc.message)
+                self.view.log(f"[red]revert of {key} failed:[/] {exc.message}")
+                raise
+            self.outstanding.pop()
+            self.event("injection-reverted", sync=True, key=key)
+            self.view.log(f"{self.s.name}: reverted {self.s.fault.type}")
+
+    def _hold_failures(self, since: float) -> list[str]:
+        failures = []
+        for probe in self.s.steady_state.probes:
+            samples = self.sampler.since(probe.name, since)
+            good = sum(x.ok for x in samples)
+            if not samples or good / len(samples) < self.s.steady_state.success_ratio:
+                last = next((x.detail for x in reversed(samples) if not x.ok), "no samples")
+                failures.append(f"{probe.name} {good}/{len(samples)} good (last failure: {last})")
+        return failures
+
+    def _on_sample(self, probe: str, sample: Sample) -> None:
+        self.journal.sample(self.s.name, probe, sample)
+        self.view.sample(probe, sample)
+        if self.inject_t is None or self.abort.is_set() or self.outstanding == []:
+            return
+        for condition in self.s.abort_when:
+            if condition.probe != probe or sample.t - self.inject_t < condition.window:
+                continue
+            window = self.sampler.since(probe, sample.t - condition.window)
+            bad = sum(not x.ok for x in window)
+            if window and bad / len(window) >= condition.error_ratio:
+                self.abort_reason = (
+                    f"abort_when tripped: {probe} {bad}/{len(window)} failing "
+                    f"over {condition.window:g}s"
+                )
+                self.event("abort-condition", sync=True, probe=probe, bad=bad, total=len(window))
+                self.abort.set()
+
+    def phase(self, name: str, duration: float | None = None) -> None:
+        self.event("phase", sync=True, scenario=self.s.name, phase=name)
+        self.view.phase(name, None if duration is None else time.monotonic() + duration)
+
+    def event(self, type_: str, *, sync: bool = False, **fields: Any) -> None:
+        fields.setdefault("scenario", self.s.name)
+        self.journal.event(type_, sync=sync, **fields)
+
+
+def _selector(planned: Injection, s: Scenario) -> str:
+    describe = getattr(s.fault.params, "describe", None)
+    return describe() if callable(describe) else str(planned.evidence or s.fault.params)

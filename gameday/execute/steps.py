@@ -1,0 +1,71 @@
+"""Runs recovery and rollback steps in order, timing and journaling each one."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from gameday.errors import GamedayError
+from gameday.execute.journal import JournalWriter
+from gameday.execute.sampling import Sampler
+from gameday.execute.view import View
+from gameday.model.scenario import Step
+from gameday.plugins.protocols import Sample, StepOutcome
+from gameday.plugins.registry import registry
+
+
+class StepRunner:
+    """The `ActionContext` actions see, plus the loop that runs them."""
+
+    def __init__(
+        self, journal: JournalWriter, view: View, options: Any, sampler: Sampler, target: Any
+    ):
+        self.journal, self.view, self.sampler, self._target = journal, view, sampler, target
+        self.auto_approve: bool = options.auto_approve
+        self.interactive: bool = options.interactive
+
+    def samples(self, probe: str) -> list[Sample]:
+        return self.sampler.samples(probe)
+
+    def target(self) -> Any:
+        return self._target
+
+    def ask(self, prompt: str) -> bool:
+        return self.view.ask(prompt)
+
+    def run_all(self, steps: tuple[Step, ...], section: str) -> bool:
+        """Recovery stops at the first failed step; rollback runs every step."""
+        all_ok = True
+        for index, step in enumerate(steps):
+            self.journal.event(
+                "step-start",
+                sync=True,
+                section=section,
+                index=index,
+                name=step.name,
+                step_type=step.type,
+            )
+            start = time.monotonic()
+            try:
+                outcome = registry("action").get(step.type)().run(step.params, self, step.timeout)
+            except GamedayError as exc:
+                outcome = StepOutcome(False, exc.message)
+            took = time.monotonic() - start
+            self.journal.event(
+                "step-end",
+                sync=True,
+                section=section,
+                index=index,
+                name=step.name,
+                ok=outcome.ok,
+                detail=outcome.detail,
+                output=outcome.output,
+                duration=round(took, 3),
+            )
+            mark = "[green]ok[/]" if outcome.ok else "[red]failed[/]"
+            self.view.log(f"{section} step '{step.name}' {mark} in {took:.2f}s: {outcome.detail}")
+            if not outcome.ok:
+                all_ok = False
+                if section == "recovery":
+                    break
+        return all_ok

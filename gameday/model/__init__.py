@@ -1,0 +1,1 @@
+"""Frozen domain objects the runner, scorer and renderers work on."""

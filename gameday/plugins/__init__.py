@@ -1,0 +1,1 @@
+"""Plugin protocols and the registry that discovers them through entry points."""

@@ -1,0 +1,114 @@
+"""The plugin protocols: what a fault, probe, action or target must provide.
+
+Every plugin class has a `name` and a `Params` pydantic model (extra keys forbidden),
+so scenario files are checked against the plugin's parameters at validation time.
+Built-ins are registered through the same entry-point groups as third-party plugins:
+`gameday.faults`, `gameday.probes`, `gameday.actions`, `gameday.targets`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Injection:
+    """What a fault touched, and everything needed to undo it.
+
+    Written to the journal (and fsync'd) *before* the fault is applied, so that a
+    crashed run can still be reverted. `targets` names each touched object
+    (e.g. `pid:1234 web-1`, `pod:uid name`); `undo` holds previous values.
+    """
+
+    fault: str
+    targets: tuple[str, ...]
+    undo: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One probe measurement. `t` is seconds on the run's monotonic clock."""
+
+    t: float
+    ok: bool
+    latency: float | None = None
+    value: float | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    ok: bool
+    detail: str = ""
+    output: str = ""
+
+
+@runtime_checkable
+class TargetSession(Protocol):
+    """A connected target. `describe()` says what it is, for plans and reports."""
+
+    kind: str
+
+    def describe(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+class TargetPlugin(Protocol):
+    name: ClassVar[str]
+    Params: ClassVar[type[BaseModel]]
+
+    def connect(self, params: Any) -> TargetSession: ...
+
+
+class FaultPlugin(Protocol):
+    """A fault. `select` has no side effects; `inject` applies; `revert` is idempotent."""
+
+    name: ClassVar[str]
+    Params: ClassVar[type[BaseModel]]
+    target_kind: ClassVar[str]
+    destructive: ClassVar[bool]
+    reversible: ClassVar[bool]
+
+    def select(self, params: Any, target: Any) -> Injection: ...
+
+    def inject(self, injection: Injection, params: Any, target: Any) -> Injection: ...
+
+    def revert(self, injection: Injection, target: Any) -> None: ...
+
+
+class ProbeSession(Protocol):
+    def sample(self, t: float) -> Sample: ...
+
+    def close(self) -> None: ...
+
+
+class ProbePlugin(Protocol):
+    name: ClassVar[str]
+    Params: ClassVar[type[BaseModel]]
+
+    def open(self, params: Any, target: Any, every: float) -> ProbeSession: ...
+
+
+class ActionContext(Protocol):
+    """What an action may use: the live probe samples, the operator, the target."""
+
+    auto_approve: bool
+    interactive: bool
+
+    def samples(self, probe: str) -> list[Sample]: ...
+
+    def target(self) -> Any: ...
+
+    def ask(self, prompt: str) -> bool: ...
+
+
+class ActionPlugin(Protocol):
+    name: ClassVar[str]
+    Params: ClassVar[type[BaseModel]]
+
+    def run(self, params: Any, ctx: ActionContext, timeout: float) -> StepOutcome: ...

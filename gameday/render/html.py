@@ -1,0 +1,43 @@
+"""report.html: one self-contained page (inline CSS and SVG, no scripts, no CDN)."""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
+
+from gameday.model.scorecard import ScenarioScore, Scorecard
+from gameday.render.charts import timeline
+
+
+def _env() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["ms"] = lambda v: "-" if v is None else f"{v * 1000:.0f}ms"
+    env.filters["secs"] = lambda v: "-" if v is None else f"{v:.2f}s"
+    env.filters["pct"] = lambda v: "-" if v is None else f"{v * 100:.2f}%"
+    return env
+
+
+def _charts(scenario: ScenarioScore) -> list[Markup]:
+    start = scenario.markers.get("start", 0.0)
+    end = scenario.markers.get("end", start)
+    return [
+        Markup(timeline(p.samples, start, end, scenario.markers, f"{p.name} ({p.type})"))
+        for p in scenario.probes
+    ]
+
+
+def render_html(card: Scorecard) -> str:
+    source = (
+        resources.files("gameday.render")
+        .joinpath("templates/report.html.j2")
+        .read_text(encoding="utf-8")
+    )
+    template = _env().from_string(source)
+    return template.render(
+        card=card,
+        charts={s.name + str(i): _charts(s) for i, s in enumerate(card.scenarios)},
+        started=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(card.started_wall)),
+    )

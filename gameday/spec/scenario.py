@@ -1,0 +1,196 @@
+"""The `Scenario` kind of apiVersion gameday/v1: one fault, its SLOs and its recovery.
+
+Units: every duration is written `500ms`/`30s`/`2m` and parsed to seconds; every
+ratio is written `99.5%` or `0.995` and parsed to a fraction in [0, 1].
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, model_validator
+
+from gameday.spec.base import StrictModel
+from gameday.spec.units import Duration, Ratio
+
+NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+
+
+class Metadata(StrictModel):
+    """Who owns the scenario and what it is about."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="Lower-case name, e.g. `web-replica-kill`.")
+    owner: str | None = Field(None, description="The squad or team that owns the service.")
+    service: str | None = Field(None, description="The service under test.")
+    description: str = ""
+    tags: list[str] = []
+    runbook: str | None = Field(None, description="Link to the recovery runbook.")
+    hypothesis: str | None = Field(None, description="What the team expects to happen.")
+
+
+class TargetSpec(StrictModel):
+    """Where the fault lands: `kind` names a target plugin; other keys are its settings."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    kind: str = Field(description="`local` (host processes) or `kubernetes`.")
+
+
+class ProbeSpec(StrictModel):
+    """A measurement taken continuously from steady state until verification."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    type: str = Field(description="Probe plugin: http, tcp, command, process, data-writer, ...")
+    every: Duration = Field(
+        0.1, description="Sampling interval in seconds (default 100ms = 10 Hz)."
+    )
+    params: dict[str, Any] = {}
+
+
+class SteadyStateSpec(StrictModel):
+    """What must hold before the fault is injected and again after recovery."""
+
+    window: Duration = Field(2.0, description="Baseline window in seconds.")
+    success_ratio: Ratio = Field(1.0, description="Fraction of samples that must succeed.")
+    probes: list[ProbeSpec] = Field(min_length=1)
+
+
+class LatencyBound(StrictModel):
+    """`percentile` (0-100] of probe latency must stay below `below` seconds."""
+
+    percentile: float = Field(gt=0, le=100)
+    below: Duration
+
+
+class Threshold(StrictModel):
+    """Bounds on a probe's numeric value or a PromQL result (either or both)."""
+
+    below: float | None = None
+    above: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Threshold:
+        if self.below is None and self.above is None:
+            raise ValueError("give `below`, `above` or both")
+        return self
+
+
+class SloSpec(StrictModel):
+    """One objective that must hold while the fault is active."""
+
+    name: str
+    probe: str | None = Field(None, description="Name of a steady_state probe (the SLI source).")
+    promql: str | None = Field(None, description="A PromQL expression (the SLI source).")
+    availability: Ratio | None = Field(None, description="Minimum good/total ratio.")
+    latency: LatencyBound | None = None
+    threshold: Threshold | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SloSpec:
+        if (self.probe is None) == (self.promql is None):
+            raise ValueError("give exactly one SLI source: `probe` or `promql`")
+        objectives = [self.availability, self.latency, self.threshold]
+        if sum(o is not None for o in objectives) != 1:
+            raise ValueError("give exactly one objective: `availability`, `latency` or `threshold`")
+        if self.promql is not None and self.threshold is None:
+            raise ValueError("a `promql` SLI takes a `threshold` objective")
+        return self
+
+
+class BlastRadius(StrictModel):
+    """Caps on how much the fault may touch."""
+
+    max_targets: int | None = Field(None, ge=1, description="At most this many objects.")
+    max_percent: Ratio | None = Field(None, description="At most this fraction of matches.")
+
+
+class FaultSpec(StrictModel):
+    """The failure to inject: a fault plugin, its params and how long it lasts."""
+
+    type: str
+    params: dict[str, Any] = {}
+    duration: Duration = Field(description="How long the fault stays injected, in seconds.")
+    blast_radius: BlastRadius = BlastRadius()
+    allow_empty: bool = Field(False, description="Selecting nothing is not an error.")
+
+
+class AbortSpec(StrictModel):
+    """Stop the scenario and revert at once when this holds for `for` seconds."""
+
+    probe: str | None = None
+    promql: str | None = Field(None, description="Aborts while the query returns a non-zero value.")
+    error_ratio: Ratio = Field(1.0, description="Fraction of failing probe samples in the window.")
+    for_: Duration = Field(5.0, alias="for", description="Sliding window in seconds.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> AbortSpec:
+        if (self.probe is None) == (self.promql is None):
+            raise ValueError("give exactly one of `probe` or `promql`")
+        return self
+
+
+class StepSpec(StrictModel):
+    """One recovery or rollback step: an action plugin with params."""
+
+    name: str | None = None
+    type: str = Field(description="Action plugin: wait_for, command, http, manual, ...")
+    params: dict[str, Any] = {}
+    timeout: Duration = Field(60.0, description="Give up after this many seconds.")
+
+
+class RecoverySpec(StrictModel):
+    """How the service comes back, and how fast it must."""
+
+    rto: Duration | None = Field(None, description="Recovery time objective in seconds.")
+    rpo: Duration | None = Field(None, description="Recovery point objective in seconds.")
+    stabilization: Duration = Field(
+        2.0, description="SLI must stay good this long to count as recovered."
+    )
+    steps: list[StepSpec] = []
+
+
+class ExpectedAlert(StrictModel):
+    """An alert monitoring should fire during the fault."""
+
+    name: str
+    labels: dict[str, str] = {}
+    within: Duration = Field(description="Time-to-detect target in seconds.")
+
+
+class DetectionSpec(StrictModel):
+    """Alerts expected to fire, and where to read them."""
+
+    source: Literal["prometheus", "alertmanager"] = "prometheus"
+    url: str | None = None
+    expect_alerts: list[ExpectedAlert] = Field(min_length=1)
+
+
+class Weights(StrictModel):
+    """Relative weights of the score components (normalised over those that apply)."""
+
+    slo: float = Field(40, ge=0)
+    recovery: float = Field(30, ge=0)
+    data: float = Field(15, ge=0)
+    detection: float = Field(15, ge=0)
+
+
+class ScoringSpec(StrictModel):
+    weights: Weights = Weights()
+
+
+class ScenarioSpec(StrictModel):
+    """A complete scenario file."""
+
+    apiVersion: Literal["gameday/v1"]
+    kind: Literal["Scenario"]
+    metadata: Metadata
+    params: dict[str, Any] = Field({}, description="Defaults, overridable by drills and --set.")
+    target: TargetSpec
+    steady_state: SteadyStateSpec
+    slo: list[SloSpec] = []
+    fault: FaultSpec
+    abort_when: list[AbortSpec] = []
+    recovery: RecoverySpec = RecoverySpec()
+    rollback: list[StepSpec] = []
+    detection: DetectionSpec | None = None
+    scoring: ScoringSpec = ScoringSpec()
+    deadline: Duration = Field(600.0, description="Hard limit on the whole scenario, seconds.")

@@ -1,0 +1,1 @@
+"""Target adapters: the only modules that touch processes, sockets or cluster APIs."""

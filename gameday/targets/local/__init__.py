@@ -1,0 +1,1 @@
+"""The local target: processes of this machine, the embedded default."""

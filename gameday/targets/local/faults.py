@@ -1,0 +1,175 @@
+"""Process faults on the local target: kill, pause, and stopping a backing service."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+from typing import ClassVar, Literal
+
+import psutil
+from pydantic import Field, model_validator
+
+from gameday.errors import RefusedError, TargetError
+from gameday.plugins.protocols import Injection
+from gameday.spec.base import PluginParams
+from gameday.spec.units import Ratio
+from gameday.targets.local.selector import Proc, ProcessSelector, select_processes
+from gameday.targets.local.target import LocalSession
+
+
+class CountedSelector(ProcessSelector):
+    """A selector plus how many of its matches to hit (default: one)."""
+
+    count: int | None = Field(None, ge=1, description="Hit this many matches.")
+    percent: Ratio | None = Field(None, description="Hit this fraction of matches (rounded up).")
+
+    @model_validator(mode="after")
+    def _count_or_percent(self) -> CountedSelector:
+        if self.count is not None and self.percent is not None:
+            raise ValueError("give `count` or `percent`, not both")
+        return self
+
+
+def pick(matches: list[Proc], params: CountedSelector) -> list[Proc]:
+    """The first N matches by PID (deterministic, so a plan shows what a run touches)."""
+    if params.percent is not None:
+        return matches[: math.ceil(len(matches) * params.percent)]
+    return matches[: params.count or 1]
+
+
+def still_same(pid: int, create_time: float) -> bool:
+    """True if `pid` is still the process we recorded (PIDs get reused)."""
+    try:
+        return abs(psutil.Process(pid).create_time() - create_time) < 0.01
+    except psutil.Error:
+        return False
+
+
+class ProcessKillParams(CountedSelector):
+    signal: Literal["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"] = "SIGKILL"
+
+
+class ProcessKill:
+    """Sends a signal to matching processes. Irreversible: recovery is the supervisor's job."""
+
+    name: ClassVar[str] = "process-kill"
+    Params: ClassVar[type[ProcessKillParams]] = ProcessKillParams
+    target_kind: ClassVar[str] = "local"
+    destructive: ClassVar[bool] = True
+    reversible: ClassVar[bool] = False
+
+    def select(self, params: ProcessKillParams, target: LocalSession) -> Injection:
+        chosen = pick(select_processes(params, target), params)
+        return Injection(
+            self.name,
+            tuple(p.ref for p in chosen),
+            undo={"processes": [[p.pid, p.create_time] for p in chosen]},
+            evidence={"selector": params.describe(), "signal": params.signal},
+        )
+
+    def inject(
+        self, injection: Injection, params: ProcessKillParams, target: LocalSession
+    ) -> Injection:
+        signum = signal.Signals[params.signal]
+        hit = []
+        for pid, created in injection.undo["processes"]:
+            if still_same(pid, created):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signum)
+                    hit.append(pid)
+        return Injection(
+            self.name, injection.targets, injection.undo, {**injection.evidence, "signalled": hit}
+        )
+
+    def revert(self, injection: Injection, target: LocalSession) -> None:
+        """Nothing to undo: a killed process is restarted by its supervisor, if any."""
+
+
+class ProcessPause:
+    """SIGSTOP on each matched process's group; SIGCONT on revert."""
+
+    name: ClassVar[str] = "process-pause"
+    Params: ClassVar[type[CountedSelector]] = CountedSelector
+    target_kind: ClassVar[str] = "local"
+    destructive: ClassVar[bool] = True
+    reversible: ClassVar[bool] = True
+
+    def select(self, params: CountedSelector, target: LocalSession) -> Injection:
+        chosen = pick(select_processes(params, target), params)
+        own_group = os.getpgrp()
+        groups = []
+        for proc in chosen:
+            try:
+                pgid = os.getpgid(proc.pid)
+            except ProcessLookupError:
+                continue
+            if pgid == own_group:
+                raise RefusedError(
+                    f"{proc.ref} is in gameday's own process group; pausing it would pause the runner",
+                    hint="start the service in its own session (setsid) or under a supervisor",
+                )
+            groups.append([pgid, proc.pid, proc.create_time])
+        return Injection(
+            self.name,
+            tuple(p.ref for p in chosen),
+            undo={"groups": groups},
+            evidence={"selector": params.describe()},
+        )
+
+    def inject(
+        self, injection: Injection, params: CountedSelector, target: LocalSession
+    ) -> Injection:
+        for pgid, pid, created in injection.undo["groups"]:
+            if still_same(pid, created):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pgid, signal.SIGSTOP)
+        return injection
+
+    def revert(self, injection: Injection, target: LocalSession) -> None:
+        for pgid, _pid, _created in injection.undo["groups"]:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGCONT)
+
+
+class DependencyOutageParams(PluginParams):
+    service: str = Field(description="supervisord program name or glob of the backing service.")
+
+
+class DependencyOutage:
+    """Stops a backing service through the target's supervisor; starts it again on revert."""
+
+    name: ClassVar[str] = "dependency-outage"
+    Params: ClassVar[type[DependencyOutageParams]] = DependencyOutageParams
+    target_kind: ClassVar[str] = "local"
+    destructive: ClassVar[bool] = True
+    reversible: ClassVar[bool] = True
+
+    def select(self, params: DependencyOutageParams, target: LocalSession) -> Injection:
+        running = {
+            (i["group"] + ":" + i["name"]) if i["group"] != i["name"] else i["name"]
+            for i in target.programs()
+            if i["statename"] == "RUNNING"
+        }
+        names = [n for n in target.program_names(params.service) if n in running]
+        return Injection(self.name, tuple(f"program:{n}" for n in names), undo={"programs": names})
+
+    def inject(
+        self, injection: Injection, params: DependencyOutageParams, target: LocalSession
+    ) -> Injection:
+        for name in injection.undo["programs"]:
+            target.stop_program(name)
+        return injection
+
+    def revert(self, injection: Injection, target: LocalSession) -> None:
+        failures = []
+        for name in injection.undo["programs"]:
+            try:
+                target.start_program(name)
+            except TargetError as exc:
+                failures.append(exc.message)
+        if failures:
+            raise TargetError(
+                "; ".join(failures), hint="start the program by hand: supervisorctl start"
+            )

@@ -1,0 +1,179 @@
+"""Probes that measure from this machine: http, tcp, command and process count."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import subprocess
+import time
+import urllib.parse
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from gameday.plugins.protocols import Sample
+from gameday.spec.base import PluginParams
+from gameday.spec.units import Duration
+from gameday.targets.local.selector import ProcessSelector, select_processes
+
+
+class HttpParams(PluginParams):
+    url: str = Field(pattern=r"^https?://", description="URL to request.")
+    method: str = "GET"
+    timeout: Duration = Field(1.0, description="Per-request timeout, seconds.")
+    expect_status: list[int] = Field([200], description="Statuses that count as success.")
+    body_contains: str | None = None
+    headers: dict[str, str] = {}
+
+
+class HttpProbe:
+    """One fresh connection per request, so a dead backend is not hidden by keep-alive."""
+
+    name: ClassVar[str] = "http"
+    Params: ClassVar[type[HttpParams]] = HttpParams
+
+    def open(self, params: HttpParams, target: object, every: float) -> HttpSession:
+        return HttpSession(params)
+
+
+class HttpSession:
+    def __init__(self, params: HttpParams):
+        self.params = params
+        url = urllib.parse.urlsplit(params.url)
+        self.https = url.scheme == "https"
+        self.host, self.port = url.hostname or "127.0.0.1", url.port
+        self.path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+
+    def sample(self, t: float) -> Sample:
+        p = self.params
+        conn_type = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+        conn = conn_type(self.host, self.port, timeout=p.timeout)
+        start = time.monotonic()
+        try:
+            conn.request(p.method, self.path, headers=p.headers)
+            response = conn.getresponse()
+            body = response.read()
+            latency = time.monotonic() - start
+            ok = response.status in p.expect_status and (
+                p.body_contains is None or p.body_contains.encode() in body
+            )
+            return Sample(t, ok, latency, float(response.status), f"HTTP {response.status}")
+        except (OSError, http.client.HTTPException) as exc:
+            return Sample(t, False, time.monotonic() - start, None, _short(exc))
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        pass
+
+
+class TcpParams(PluginParams):
+    host: str = "127.0.0.1"
+    port: int = Field(ge=1, le=65535)
+    timeout: Duration = 1.0
+
+
+class TcpProbe:
+    name: ClassVar[str] = "tcp"
+    Params: ClassVar[type[TcpParams]] = TcpParams
+
+    def open(self, params: TcpParams, target: object, every: float) -> TcpSession:
+        return TcpSession(params)
+
+
+class TcpSession:
+    def __init__(self, params: TcpParams):
+        self.params = params
+
+    def sample(self, t: float) -> Sample:
+        start = time.monotonic()
+        try:
+            with socket.create_connection(
+                (self.params.host, self.params.port), self.params.timeout
+            ):
+                return Sample(t, True, time.monotonic() - start)
+        except OSError as exc:
+            return Sample(t, False, time.monotonic() - start, None, _short(exc))
+
+    def close(self) -> None:
+        pass
+
+
+class CommandParams(PluginParams):
+    argv: list[str] = Field(min_length=1, description="Program and arguments (no shell).")
+    expect_exit: int = 0
+    output_contains: str | None = None
+    value_pattern: str | None = Field(
+        None, description="Regex whose first group in stdout is the sample's numeric value."
+    )
+    timeout: Duration = 5.0
+
+
+class CommandProbe:
+    name: ClassVar[str] = "command"
+    Params: ClassVar[type[CommandParams]] = CommandParams
+
+    def open(self, params: CommandParams, target: object, every: float) -> CommandSession:
+        return CommandSession(params)
+
+
+class CommandSession:
+    def __init__(self, params: CommandParams):
+        self.params = params
+
+    def sample(self, t: float) -> Sample:
+        p = self.params
+        start = time.monotonic()
+        try:
+            done = subprocess.run(
+                p.argv, capture_output=True, text=True, timeout=p.timeout, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return Sample(t, False, time.monotonic() - start, None, _short(exc))
+        ok = done.returncode == p.expect_exit and (
+            p.output_contains is None or p.output_contains in done.stdout
+        )
+        value = None
+        if p.value_pattern and (match := re.search(p.value_pattern, done.stdout)):
+            try:
+                value = float(match.group(1))
+            except (ValueError, IndexError):
+                ok = False
+        return Sample(t, ok, time.monotonic() - start, value, f"exit {done.returncode}")
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessParams(ProcessSelector):
+    min_count: int = Field(1, ge=0, description="Success when at least this many match.")
+
+
+class ProcessProbe:
+    """Counts matching processes (the value); succeeds while at least `min_count` run."""
+
+    name: ClassVar[str] = "process"
+    Params: ClassVar[type[ProcessParams]] = ProcessParams
+
+    def open(self, params: ProcessParams, target: Any, every: float) -> ProcessSession:
+        return ProcessSession(params, target)
+
+
+class ProcessSession:
+    def __init__(self, params: ProcessParams, target: Any):
+        self.params, self.target = params, target
+
+    def sample(self, t: float) -> Sample:
+        start = time.monotonic()
+        count = len(select_processes(self.params, self.target))
+        ok = count >= self.params.min_count
+        return Sample(t, ok, time.monotonic() - start, float(count), f"{count} running")
+
+    def close(self) -> None:
+        pass
+
+
+def _short(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text[:120]

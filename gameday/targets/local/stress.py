@@ -1,0 +1,154 @@
+"""`cpu-stress` and `memory-stress`: stress-ng when installed, else a Python worker.
+
+The stressor runs in its own process group with its own timeout, a dead-man's switch:
+even if the runner is killed before it can revert, the stress ends by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from typing import ClassVar
+
+from pydantic import ByteSize, Field
+
+from gameday.plugins.protocols import Injection
+from gameday.spec.base import PluginParams
+from gameday.spec.units import Duration, Ratio
+from gameday.targets.local.faults import still_same
+
+
+class StressParams(PluginParams):
+    max_duration: Duration = Field(
+        600.0, description="The stressor exits by itself after this many seconds, whatever happens."
+    )
+    engine: str = Field(
+        "auto", pattern="^(auto|stress-ng|python)$", description="auto, stress-ng or python."
+    )
+
+
+class CpuStressParams(StressParams):
+    workers: int = Field(1, ge=1, le=256, description="CPU workers.")
+    load: Ratio = Field(1.0, description="Load per worker, e.g. 80%.")
+
+
+class MemoryStressParams(StressParams):
+    size: ByteSize = Field(description="Memory to hold, e.g. 256MiB.")
+
+
+def _engine(params: StressParams) -> str:
+    if params.engine == "auto":
+        return "stress-ng" if shutil.which("stress-ng") else "python"
+    return params.engine
+
+
+class _Stress:
+    name: ClassVar[str]
+    target_kind: ClassVar[str] = "local"
+    destructive: ClassVar[bool] = False
+    reversible: ClassVar[bool] = True
+
+    def argv(self, params: StressParams, engine: str) -> list[str]:
+        raise NotImplementedError
+
+    def select(self, params: StressParams, target: object) -> Injection:
+        engine = _engine(params)
+        return Injection(
+            self.name,
+            (f"host:{os.uname().nodename}",),
+            undo={"argv": self.argv(params, engine)},
+            evidence={"engine": engine},
+        )
+
+    def inject(self, injection: Injection, params: StressParams, target: object) -> Injection:
+        proc = subprocess.Popen(
+            injection.undo["argv"],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        create_time = _create_time(proc.pid)
+        undo = {**injection.undo, "pgid": proc.pid, "pid": proc.pid, "create_time": create_time}
+        return Injection(
+            self.name, (*injection.targets, f"pid:{proc.pid} stressor"), undo, injection.evidence
+        )
+
+    def revert(self, injection: Injection, target: object) -> None:
+        pgid = injection.undo.get("pgid")
+        if pgid is None or not still_same(injection.undo["pid"], injection.undo["create_time"]):
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pgid, 0)
+
+
+def _create_time(pid: int) -> float:
+    import psutil
+
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return 0.0
+
+
+class CpuStress(_Stress):
+    name: ClassVar[str] = "cpu-stress"
+    Params: ClassVar[type[CpuStressParams]] = CpuStressParams
+
+    def argv(self, params: CpuStressParams, engine: str) -> list[str]:  # type: ignore[override]
+        timeout = f"{int(params.max_duration)}s"
+        load = round(params.load * 100)
+        if engine == "stress-ng":
+            return [
+                "stress-ng",
+                "--cpu",
+                str(params.workers),
+                "--cpu-load",
+                str(load),
+                "--timeout",
+                timeout,
+                "--quiet",
+            ]
+        return [
+            sys.executable,
+            "-m",
+            "gameday.targets.local.stress_worker",
+            "cpu",
+            str(params.workers),
+            str(params.load),
+            str(params.max_duration),
+        ]
+
+
+class MemoryStress(_Stress):
+    name: ClassVar[str] = "memory-stress"
+    Params: ClassVar[type[MemoryStressParams]] = MemoryStressParams
+
+    def argv(self, params: MemoryStressParams, engine: str) -> list[str]:  # type: ignore[override]
+        timeout = f"{int(params.max_duration)}s"
+        if engine == "stress-ng":
+            return [
+                "stress-ng",
+                "--vm",
+                "1",
+                "--vm-bytes",
+                str(int(params.size)),
+                "--vm-keep",
+                "--timeout",
+                timeout,
+                "--quiet",
+            ]
+        return [
+            sys.executable,
+            "-m",
+            "gameday.targets.local.stress_worker",
+            "memory",
+            str(int(params.size)),
+            "1",
+            str(params.max_duration),
+        ]

@@ -1,0 +1,113 @@
+"""The local target plugin: this machine, optionally with a supervisord managing services."""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from gameday.errors import TargetError, TransientError
+from gameday.spec.base import PluginParams
+from gameday.targets.local.selector import match_programs
+
+
+class LocalParams(PluginParams):
+    supervisor: str | None = Field(
+        None,
+        description="XML-RPC URL of a supervisord (e.g. http://127.0.0.1:9001/RPC2) whose "
+        "programs `service:` selectors and `dependency-outage` refer to.",
+    )
+
+
+@dataclass
+class LocalSession:
+    """A connected local target."""
+
+    params: LocalParams
+    kind: str = "local"
+    _rpc: Any = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        where = f" (supervisor {self.params.supervisor})" if self.params.supervisor else ""
+        return f"local host{where}"
+
+    @property
+    def supervisor(self) -> Any:
+        if self.params.supervisor is None:
+            raise TargetError(
+                "this fault or probe names a `service`, but the target has no supervisor",
+                hint="set `target.supervisor` to the supervisord XML-RPC URL",
+            )
+        if self._rpc is None:
+            self._rpc = xmlrpc.client.ServerProxy(self.params.supervisor, allow_none=True)
+        return self._rpc
+
+    def check(self) -> None:
+        """Preflight: a configured supervisor must answer."""
+        if self.params.supervisor is not None:
+            self.programs()
+
+    def programs(self) -> list[dict[str, Any]]:
+        try:
+            infos: list[dict[str, Any]] = self.supervisor.supervisor.getAllProcessInfo()
+        except (OSError, xmlrpc.client.Error) as exc:
+            raise TransientError(
+                f"supervisor at {self.params.supervisor} did not answer: {exc}",
+                hint="is the stack running? (`gameday demo` starts one)",
+            ) from None
+        return infos
+
+    def supervisor_pids(self, pattern: str) -> dict[int, str]:
+        """PID -> program name of the running programs matching `pattern`."""
+        infos = self.programs()
+        names = match_programs([_full_name(i) for i in infos], pattern) or match_programs(
+            [i["name"] for i in infos], pattern
+        )
+        return {
+            i["pid"]: _full_name(i)
+            for i in infos
+            if (_full_name(i) in names or i["name"] in names) and i["pid"]
+        }
+
+    def program_names(self, pattern: str) -> list[str]:
+        infos = self.programs()
+        return sorted(
+            _full_name(i) for i in infos if match_programs([_full_name(i), i["name"]], pattern)
+        )
+
+    def stop_program(self, name: str) -> None:
+        self._call("stopProcess", name, "NOT_RUNNING")
+
+    def start_program(self, name: str) -> None:
+        self._call("startProcess", name, "ALREADY_STARTED")
+
+    def _call(self, method: str, name: str, harmless: str) -> None:
+        try:
+            getattr(self.supervisor.supervisor, method)(name, True)
+        except xmlrpc.client.Fault as exc:
+            if harmless not in exc.faultString:
+                raise TargetError(
+                    f"supervisor {method}({name}) failed: {exc.faultString}"
+                ) from None
+        except OSError as exc:
+            raise TransientError(f"supervisor did not answer {method}({name}): {exc}") from None
+
+    def close(self) -> None:
+        self._rpc = None
+
+
+def _full_name(info: dict[str, Any]) -> str:
+    group, name = info.get("group"), info["name"]
+    return name if group in (None, name) else f"{group}:{name}"
+
+
+class LocalTarget:
+    name: ClassVar[str] = "local"
+    Params: ClassVar[type[LocalParams]] = LocalParams
+
+    def connect(self, params: LocalParams) -> LocalSession:
+        session = LocalSession(params)
+        session.check()
+        return session
