@@ -82,7 +82,7 @@ def load_bytes(raw: bytes, source: str) -> Document:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, source) from None
+        raise _syntax_error(exc, source, text) from None
     except yaml.YAMLError as exc:
         raise _fail(Location(source), f"invalid YAML: {exc}", None) from None
     if len(nodes) != 1:
@@ -198,14 +198,22 @@ def _decode(raw: bytes, source: str) -> str:
         ) from None
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> InputError:
+def _syntax_error(exc: yaml.MarkedYAMLError, source: str, text: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
     hint = "check indentation and quoting around this point"
-    if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+    if mark is not None and _char_at(text, mark) == "\t":
+        problem = "a tab character where YAML expects indentation or a value"
         hint = "YAML indentation must use spaces, not tabs"
     location = _mark(source, mark) if mark is not None else Location(source)
     return _fail(location, f"invalid YAML: {problem}", hint)
+
+
+def _char_at(text: str, mark: yaml.Mark) -> str:
+    lines = text.splitlines()
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _line_col(mark: yaml.Mark) -> tuple[int, int]:

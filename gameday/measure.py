@@ -26,6 +26,7 @@ class Outage:
 
 
 def window(samples: Sequence[Sample], start: float, end: float) -> list[Sample]:
+    """Samples sent in [start, end]."""
     return [s for s in samples if start <= s.t <= end]
 
 
@@ -33,13 +34,19 @@ def _arrived(s: Sample) -> float:
     return s.t + (s.latency or 0.0)
 
 
+def _overlapping(samples: Sequence[Sample], start: float, end: float) -> list[Sample]:
+    """Samples whose request was in flight at some time in [start, end]: a request sent
+    just before the fault and failed by it belongs to the fault."""
+    return [s for s in samples if _arrived(s) >= start and s.t <= end]
+
+
 def outages(samples: Sequence[Sample], start: float, end: float) -> list[Outage]:
     """Maximal runs of failing samples in [start, end], each closed by the next good answer."""
     found: list[Outage] = []
     opened: float | None = None
-    for s in window(samples, start, end):
+    for s in _overlapping(samples, start, end):
         if not s.ok and opened is None:
-            opened = s.t
+            opened = max(s.t, start)
         elif s.ok and opened is not None:
             found.append(Outage(opened, max(opened, _arrived(s))))
             opened = None
@@ -50,7 +57,7 @@ def outages(samples: Sequence[Sample], start: float, end: float) -> list[Outage]
 
 def time_to_detect(samples: Sequence[Sample], inject_t: float, end: float) -> float | None:
     """Seconds from injection to the first failing sample (None: no impact seen)."""
-    first = next((s for s in window(samples, inject_t, end) if not s.ok), None)
+    first = next((s for s in _overlapping(samples, inject_t, end) if not s.ok), None)
     return None if first is None else max(0.0, first.t - inject_t)
 
 
@@ -62,7 +69,7 @@ def recovered_at(
     `inject_t` if it never failed; None if it never recovered (or the run ended before
     a full stabilisation window of good samples was seen).
     """
-    span = window(samples, inject_t, end)
+    span = _overlapping(samples, inject_t, end)
     last_bad = max((i for i, s in enumerate(span) if not s.ok), default=None)
     if last_bad is None:
         return inject_t

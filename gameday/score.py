@@ -145,7 +145,7 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
     )
     components = _components(spec, slos, ttr, lost, inject_t is not None)
     reasons = _reasons(seg, outcome, end_event, slos, ttr, lost, touched, spec)
-    gated = bool(reasons) and outcome not in NOT_SCORED
+    gated = _gated(seg, outcome, touched, ttr, spec)
     score = None
     if outcome not in NOT_SCORED and components:
         w = spec.get("weights", {})
@@ -315,6 +315,17 @@ def _objective_text(slo: dict[str, Any]) -> str:
         f"> {slo['above']:g}" if slo.get("above") is not None else "",
     ]
     return " and ".join(p for p in parts if p)
+
+
+def _gated(seg: _Segment, outcome: str, touched: tuple[str, ...], ttr: float | None, spec: dict[str, Any]) -> bool:
+    """Gates: outcomes no score may hide (aborted, unrecovered, un-reverted, touched nothing)."""
+    injected = seg.first("injection-applied") is not None
+    return (
+        outcome in ("aborted", "recovery-failed", "not-restored", "incomplete")
+        or seg.first("revert-failed") is not None
+        or (injected and not touched)
+        or (injected and ttr is None and spec.get("recovery", {}).get("rto") is not None)
+    )
 
 
 def _measured_text(slo: SloResult) -> str:

@@ -6,6 +6,7 @@ drill entry's `params`, then `--values` files and `--set` from the command line.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -319,7 +320,7 @@ def _drill(doc: Document, path: Path, overrides: dict[str, Any]) -> m.Drill:
         ref = entry.get("ref")
         if not isinstance(ref, str):
             continue
-        scenario_path = (path.parent / ref).resolve()
+        scenario_path = Path(os.path.normpath(path.parent / ref))
         if not scenario_path.is_file():
             out.add(
                 (*entry_path, "ref"),

@@ -15,7 +15,7 @@ def print_problem(problem: Problem, console: Console = err) -> None:
     color = "red" if problem.severity == "error" else "yellow"
     tag = problem.severity if problem.rule is None else f"{problem.severity}[{problem.rule}]"
     console.print(
-        f"[bold]{escape(str(problem.location))}[/]: [{color}]{tag}[/]: {escape(problem.message)}"
+        f"[bold]{escape(str(problem.location))}[/]: [{color}]{escape(tag)}[/]: {escape(problem.message)}"
     )
     if problem.hint:
         console.print(f"    [dim]hint: {escape(problem.hint)}[/]")

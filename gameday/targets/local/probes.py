@@ -166,9 +166,10 @@ class ProcessSession:
 
     def sample(self, t: float) -> Sample:
         start = time.monotonic()
-        count = len(select_processes(self.params, self.target))
-        ok = count >= self.params.min_count
-        return Sample(t, ok, time.monotonic() - start, float(count), f"{count} running")
+        found = select_processes(self.params, self.target)
+        ok = len(found) >= self.params.min_count
+        pids = ",".join(str(p.pid) for p in found)
+        return Sample(t, ok, time.monotonic() - start, float(len(found)), f"{len(found)} running: {pids}")
 
     def close(self) -> None:
         pass
