@@ -59,7 +59,9 @@ class _Segment:
 
 
 def score_journal(records: Sequence[dict[str, Any]]) -> Scorecard:
-    start: dict[str, Any] = next((r for r in records if r["type"] == "run-start"), {"t": 0.0, "wall": 0.0})
+    start: dict[str, Any] = next(
+        (r for r in records if r["type"] == "run-start"), {"t": 0.0, "wall": 0.0}
+    )
     end = next((r for r in records if r["type"] == "run-end"), records[-1] if records else start)
     weights = {e["scenario"]: e.get("weight", 1.0) for e in start.get("entries", [])}
     scenarios = tuple(_score(seg, weights.get(seg.name, 1.0)) for seg in _segments(records))
@@ -93,7 +95,7 @@ def _segments(records: Sequence[dict[str, Any]]) -> list[_Segment]:
     current: _Segment | None = None
     for record in records:
         if record["type"] == "scenario-start":
-            current = _Segment(record["scenario"], record["spec"])
+            current = _Segment(record["scenario"], record["spec"], [record])
             segments.append(current)
         elif current is None:
             continue
@@ -317,7 +319,9 @@ def _objective_text(slo: dict[str, Any]) -> str:
     return " and ".join(p for p in parts if p)
 
 
-def _gated(seg: _Segment, outcome: str, touched: tuple[str, ...], ttr: float | None, spec: dict[str, Any]) -> bool:
+def _gated(
+    seg: _Segment, outcome: str, touched: tuple[str, ...], ttr: float | None, spec: dict[str, Any]
+) -> bool:
     """Gates: outcomes no score may hide (aborted, unrecovered, un-reverted, touched nothing)."""
     injected = seg.first("injection-applied") is not None
     return (

@@ -87,7 +87,9 @@ def render_string(text: str, params: dict[str, Any]) -> Any:
             "define it under `params:`, in the drill's params, or pass `--set NAME=VALUE`",
         ) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateFailure(f"template not allowed: {exc}", "templates may only use params") from None
+        raise TemplateFailure(
+            f"template not allowed: {exc}", "templates may only use params"
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateFailure(f"template syntax error: {exc.message}", None) from None
     except (TypeError, ValueError, ArithmeticError) as exc:

@@ -6,6 +6,7 @@ gameday's own errors are rendered here with their location and hint.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from gameday.cli import run_commands, spec_commands  # noqa: F401 (registers commands)
@@ -31,9 +32,22 @@ def run(argv: list[str] | None = None) -> None:
 
     try:
         app(args=argv, prog_name="gameday")
+    except SystemExit as done:
+        if done.code == ExitCode.INTERRUPTED:
+            # Everything is reverted, journaled and rendered by now. A second Ctrl-C that
+            # arrived meanwhile can still be pending, and interpreter finalization resets
+            # SIGINT to its default and dies by it; leave without finalizing instead.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(ExitCode.INTERRUPTED)
+        raise
     except GamedayError as error:
         print_error(error)
         sys.exit(exit_code(error))
+    except KeyboardInterrupt:
+        # Runs revert before this can happen (see execute.safety); here only exit.
+        err.print("interrupted")
+        sys.exit(ExitCode.INTERRUPTED)
     except Exception as error:  # the last resort: say what happened, traceback only with --debug
         if state["debug"]:
             raise

@@ -51,7 +51,12 @@ def demo(
     reports: Path = REPORTS,
     live: bool | None = LIVE,
 ) -> None:
-    """Start the demo system (real processes under supervisord), run the demo drill, report, clean up."""
+    """Start the demo system (real processes under supervisord), run the demo drill, report, clean up.
+
+    Exits 0 when the demo ran and cleaned up, even if a scenario failed its SLO (that
+    is what the demo is there to show); non-zero if a revert failed, it was
+    interrupted, or a process was left behind.
+    """
     from gameday.cli.console import err
     from gameday.demo.stack import DemoStack
     from gameday.execute.runner import RunOptions
@@ -69,7 +74,9 @@ def demo(
             "demo system stopped"
             + (f" (had to kill {forced})" if forced else ", nothing left running")
         )
-    raise typer.Exit(code)
+    if forced:
+        raise typer.Exit(ExitCode.ROLLBACK_FAILED)
+    raise typer.Exit(ExitCode.OK if code == ExitCode.FAILED else code)
 
 
 @app.command()

@@ -59,9 +59,11 @@ def execute(
         gameday=__version__,
     )
     interrupted = False
+    drill_deadline = subject.deadline if isinstance(subject, Drill) else None
+    deadline_at = None if drill_deadline is None else journal.clock() + drill_deadline
     try:
         for entry in entries:
-            ScenarioRun(entry.scenario, journal, view, options).execute()
+            ScenarioRun(entry.scenario, journal, view, options, deadline_at).execute()
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -16,7 +16,7 @@ from typing import Any
 
 from gameday.errors import GamedayError, RefusedError
 from gameday.execute.journal import Clock, JournalWriter
-from gameday.execute.safety import shielded_from_interrupts
+from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
 from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
 from gameday.execute.view import View
@@ -42,9 +42,18 @@ class ScenarioEnded(Exception):
 
 
 class ScenarioRun:
-    def __init__(self, scenario: Scenario, journal: JournalWriter, view: View, options: RunOptions):
+    def __init__(
+        self,
+        scenario: Scenario,
+        journal: JournalWriter,
+        view: View,
+        options: RunOptions,
+        drill_deadline_at: float | None = None,
+    ):
         self.s, self.journal, self.view, self.options = scenario, journal, view, options
         self.clock: Clock = journal.clock
+        own_deadline = self.clock() + scenario.deadline
+        self.deadline_at = min(own_deadline, drill_deadline_at or own_deadline)
         self.sampler = Sampler()
         self.target: Any = None
         self.fault: Any = registry("fault").get(scenario.fault.type)()
@@ -76,6 +85,7 @@ class ScenarioRun:
             outcome, reason = ended.outcome, ended.reason
         except KeyboardInterrupt:
             outcome, reason = "interrupted", "interrupted by the operator (SIGINT/SIGTERM)"
+            exit_on_next_interrupt(self.view.log)
             raise
         except RefusedError as exc:
             outcome, reason = "refused", exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
@@ -143,13 +153,19 @@ class ScenarioRun:
     def _observe(self) -> None:
         duration = self.s.fault.duration
         self.phase("observe", duration=duration)
-        if self.abort.wait(timeout=duration):
+        remaining = max(0.0, self.deadline_at - self.clock())
+        if not self.abort.wait(timeout=min(duration, remaining)) and remaining < duration:
+            self.abort_reason = "deadline reached while the fault was active"
+            self.abort.set()
+        if self.abort.is_set():
             self.event("abort", sync=True, reason=self.abort_reason)
             self.view.log(f"[red]abort:[/] {self.abort_reason}")
 
     def _recover(self) -> None:
         self.phase("recover")
-        steps = StepRunner(self.journal, self.view, self.options, self.sampler, self.target)
+        steps = StepRunner(
+            self.journal, self.view, self.options, self.sampler, self.target, self.deadline_at
+        )
         if not steps.run_all(self.s.recovery.steps, "recovery"):
             raise ScenarioEnded("recovery-failed", "a recovery step failed; see the step results")
 
@@ -221,6 +237,9 @@ class ScenarioRun:
                 self.abort.set()
 
     def phase(self, name: str, duration: float | None = None) -> None:
+        if name != "rollback" and self.clock() > self.deadline_at:
+            outcome = "aborted" if self.inject_t is not None else "not-run"
+            raise ScenarioEnded(outcome, f"deadline passed before the {name} phase")
         self.event("phase", sync=True, scenario=self.s.name, phase=name)
         self.view.phase(name, None if duration is None else time.monotonic() + duration)
 

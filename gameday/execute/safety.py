@@ -3,6 +3,7 @@ and re-raised afterwards instead of interrupting the revert."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -29,6 +30,22 @@ def shielded_from_interrupts(log: Callable[[str], None]) -> Iterator[None]:
             signal.signal(sig, handler)
     if received:
         raise KeyboardInterrupt
+
+
+def exit_on_next_interrupt(log: Callable[[str], None]) -> None:
+    """After an interrupted run has rolled back, a further Ctrl-C or SIGTERM quits at once:
+    nothing is left to revert, and the journal already holds every reverted injection."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def leave(signum: int, frame: FrameType | None) -> None:
+        log(
+            "interrupted again: faults already reverted; render later with `gameday report RUN_DIR`"
+        )
+        os._exit(130)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, leave)
 
 
 def terminate_as_interrupt() -> None:

@@ -18,9 +18,16 @@ class StepRunner:
     """The `ActionContext` actions see, plus the loop that runs them."""
 
     def __init__(
-        self, journal: JournalWriter, view: View, options: Any, sampler: Sampler, target: Any
+        self,
+        journal: JournalWriter,
+        view: View,
+        options: Any,
+        sampler: Sampler,
+        target: Any,
+        deadline_at: float | None = None,
     ):
         self.journal, self.view, self.sampler, self._target = journal, view, sampler, target
+        self.deadline_at = deadline_at
         self.auto_approve: bool = options.auto_approve
         self.interactive: bool = options.interactive
 
@@ -32,6 +39,20 @@ class StepRunner:
 
     def ask(self, prompt: str) -> bool:
         return self.view.ask(prompt)
+
+    def _run_one(self, step: Step, section: str) -> StepOutcome:
+        timeout = step.timeout
+        if self.deadline_at is not None and section == "recovery":
+            timeout = min(timeout, self.deadline_at - self.journal.clock())
+            if timeout <= 0:
+                return StepOutcome(False, "no time left before the scenario deadline")
+        try:
+            outcome: StepOutcome = (
+                registry("action").get(step.type)().run(step.params, self, timeout)
+            )
+        except GamedayError as exc:
+            outcome = StepOutcome(False, exc.message)
+        return outcome
 
     def run_all(self, steps: tuple[Step, ...], section: str) -> bool:
         """Recovery stops at the first failed step; rollback runs every step."""
@@ -46,10 +67,7 @@ class StepRunner:
                 step_type=step.type,
             )
             start = time.monotonic()
-            try:
-                outcome = registry("action").get(step.type)().run(step.params, self, step.timeout)
-            except GamedayError as exc:
-                outcome = StepOutcome(False, exc.message)
+            outcome = self._run_one(step, section)
             took = time.monotonic() - start
             self.journal.event(
                 "step-end",

@@ -30,7 +30,5 @@ def render_junit(card: Scorecard) -> str:
             message = f"{s.verdict}: " + "; ".join(s.reasons)
             ET.SubElement(case, "failure", message=message[:500]).text = "\n".join(s.reasons)
     return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        + ET.tostring(suite, encoding="unicode")
-        + "\n"
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
     )

@@ -11,9 +11,17 @@ from importlib import resources
 
 def template_names() -> list[str]:
     folder = resources.files("gameday.templates").joinpath("scenarios")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
-def render_template(name: str, *, name_value: str | None = None, owner: str = "my-squad", **_: str) -> str:
-    text = resources.files("gameday.templates").joinpath(f"scenarios/{name}.yaml").read_text(encoding="utf-8")
+def render_template(
+    name: str, *, name_value: str | None = None, owner: str = "my-squad", **_: str
+) -> str:
+    text = (
+        resources.files("gameday.templates")
+        .joinpath(f"scenarios/{name}.yaml")
+        .read_text(encoding="utf-8")
+    )
     return text.replace("__NAME__", name_value or name).replace("__OWNER__", owner)

@@ -14,4 +14,6 @@ GAMEDAY = str(Path(sys.executable).with_name("gameday"))
 
 def gameday(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([GAMEDAY, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [GAMEDAY, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )

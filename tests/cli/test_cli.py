@@ -24,7 +24,9 @@ def test_library_validates() -> None:
 def test_broken_copy_exits_2_with_located_messages(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     victim = tmp_path / "scenarios" / "local" / "store-outage.yaml"
-    victim.write_text(victim.read_text().replace("  duration: 3s", "  durtion: 3s").replace("rto: 5s", "rto: 5"))
+    victim.write_text(
+        victim.read_text().replace("  duration: 3s", "  durtion: 3s").replace("rto: 5s", "rto: 5")
+    )
     done = gameday("validate", str(tmp_path / "scenarios"))
     assert done.returncode == 2
     assert f"{victim}:36:3: error: unknown key `durtion`" in done.stderr
@@ -59,7 +61,9 @@ def test_subcommand_help_is_consistent(command: str) -> None:
     options = done.stdout.split("Options:")[1]
     for line in options.splitlines():
         if line.strip().startswith("--") and "--help" not in line:
-            assert len(line.split("  ")) > 1 or line.strip().endswith("]"), f"undocumented option: {line}"
+            assert len(line.split("  ")) > 1 or line.strip().endswith("]"), (
+                f"undocumented option: {line}"
+            )
 
 
 def test_unknown_option_is_a_usage_error() -> None:
@@ -72,7 +76,11 @@ def test_schema_is_json_with_plugin_params() -> None:
     schema = json.loads(done.stdout)
     fault = schema["$defs"]["FaultSpec"]
     assert "process-kill" in fault["properties"]["type"]["enum"]
-    kill = next(rule for rule in fault["allOf"] if rule["if"]["properties"]["type"]["const"] == "process-kill")
+    kill = next(
+        rule
+        for rule in fault["allOf"]
+        if rule["if"]["properties"]["type"]["const"] == "process-kill"
+    )
     assert "signal" in kill["then"]["properties"]["params"]["properties"]
     assert gameday("schema", "--kind", "nope").returncode == 2
 
@@ -80,14 +88,27 @@ def test_schema_is_json_with_plugin_params() -> None:
 def test_list_json_and_owner_filter() -> None:
     rows = json.loads(gameday("list", "scenarios", "--output", "json").stdout)
     assert {r["name"] for r in rows} >= {"web-replica-kill", "checkout-pod-delete"}
-    mine = json.loads(gameday("list", "scenarios", "--owner", "checkout-squad", "--output", "json").stdout)
+    mine = json.loads(
+        gameday("list", "scenarios", "--owner", "checkout-squad", "--output", "json").stdout
+    )
     assert [r["name"] for r in mine] == ["checkout-pod-delete"]
 
 
 @pytest.mark.parametrize("template", template_names())
 def test_new_scenario_from_each_template_validates(tmp_path: Path, template: str) -> None:
     target = tmp_path / "new.yaml"
-    done = gameday("new", "scenario", "--template", template, "--name", "fresh-one", "--owner", "sq", "-o", str(target))
+    done = gameday(
+        "new",
+        "scenario",
+        "--template",
+        template,
+        "--name",
+        "fresh-one",
+        "--owner",
+        "sq",
+        "-o",
+        str(target),
+    )
     assert done.returncode == 0, done.stderr
     assert "name: fresh-one" in target.read_text()
     assert gameday("validate", str(target)).returncode == 0
@@ -103,7 +124,9 @@ def test_new_with_unknown_template_suggests() -> None:
 def test_lint_severities_come_from_pyproject(tmp_path: Path) -> None:
     scenario = tmp_path / "s.yaml"
     source = (ROOT / "scenarios/local/frontend-latency.yaml").read_text()
-    scenario.write_text(source.replace("  owner: storefront-squad\n", "").replace("  rto: 2s\n", ""))
+    scenario.write_text(
+        source.replace("  owner: storefront-squad\n", "").replace("  rto: 2s\n", "")
+    )
     (tmp_path / "pyproject.toml").write_text("[tool.gameday.lint]\nmax_blast_radius = 1\n")
     done = gameday("lint", str(scenario), cwd=tmp_path)
     assert done.returncode == 2
@@ -121,7 +144,9 @@ def test_lint_severities_come_from_pyproject(tmp_path: Path) -> None:
 
 def test_lint_flags_blast_radius_context_and_abort(tmp_path: Path) -> None:
     source = (ROOT / "scenarios/kubernetes/checkout-pod-delete.yaml").read_text()
-    broken = source.replace('  context: "{{ context }}"\n', "").replace("max_targets: 3", "max_targets: 9")
+    broken = source.replace('  context: "{{ context }}"\n', "").replace(
+        "max_targets: 3", "max_targets: 9"
+    )
     broken = broken.split("abort_when:")[0] + "recovery:" + broken.split("recovery:")[1]
     (tmp_path / "s.yaml").write_text(broken)
     done = gameday("lint", str(tmp_path / "s.yaml"), cwd=tmp_path)
@@ -134,7 +159,9 @@ def test_run_with_bad_input_touches_nothing(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     done = gameday("run", str(DATA / "broken" / "wrong-types.yaml"), "--reports", str(reports))
     assert done.returncode == 2 and not reports.exists()
-    bad_set = gameday("run", "scenarios/local/store-outage.yaml", "--set", "novalue", "--reports", str(reports))
+    bad_set = gameday(
+        "run", "scenarios/local/store-outage.yaml", "--set", "novalue", "--reports", str(reports)
+    )
     assert bad_set.returncode == 2 and "is not KEY=VALUE" in bad_set.stderr and not reports.exists()
 
 

@@ -54,8 +54,12 @@ def run_scenario(stack: DemoStack, tmp_path: Path) -> Any:
     def run(path: Path, dry_run: bool = False, **params: Any) -> Ran:
         subject = load(path, {**stack.params(), **params})
         log = io.StringIO()
-        run_dir, _ = execute(subject, tmp_path / "reports", RunOptions(dry_run=dry_run),
-                             PlainView(Console(file=log, width=200)))
+        run_dir, _ = execute(
+            subject,
+            tmp_path / "reports",
+            RunOptions(dry_run=dry_run),
+            PlainView(Console(file=log, width=200)),
+        )
         records = read_journal(run_dir / JOURNAL)
         (scenario,) = score_journal(records).scenarios
         return Ran(scenario, records, run_dir, log.getvalue())

@@ -13,12 +13,33 @@ from gameday.load import load_bytes
 from gameday.validate import _check_header, _scenario
 
 KEYS = st.sampled_from(
-    ["apiVersion", "kind", "metadata", "name", "target", "fault", "type", "params", "duration",
-     "steady_state", "probes", "slo", "recovery", "rto", "every", "url", "x"]
+    [
+        "apiVersion",
+        "kind",
+        "metadata",
+        "name",
+        "target",
+        "fault",
+        "type",
+        "params",
+        "duration",
+        "steady_state",
+        "probes",
+        "slo",
+        "recovery",
+        "rto",
+        "every",
+        "url",
+        "x",
+    ]
 )
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-    st.text(alphabet=string.printable, max_size=20), st.sampled_from(["30s", "99%", "gameday/v1", "Scenario", "local", "http"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(alphabet=string.printable, max_size=20),
+    st.sampled_from(["30s", "99%", "gameday/v1", "Scenario", "local", "http"]),
 )
 TREES = st.recursive(
     SCALARS,

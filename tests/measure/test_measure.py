@@ -8,7 +8,9 @@ from gameday.measure import Outage, linear_score, outages, percentile, recovered
 from gameday.plugins.protocols import Sample
 
 
-def series(pattern: str, every: float = 0.1, latency: float = 0.01, start: float = 0.0) -> list[Sample]:
+def series(
+    pattern: str, every: float = 0.1, latency: float = 0.01, start: float = 0.0
+) -> list[Sample]:
     """'.' = good sample, 'x' = failing sample, one every `every` seconds from `start`."""
     return [Sample(round(start + i * every, 6), c == ".", latency) for i, c in enumerate(pattern)]
 
@@ -22,7 +24,12 @@ def test_outage_runs_from_first_failure_to_next_good_answer() -> None:
 
 def test_a_slow_good_answer_ends_the_outage_when_it_arrives() -> None:
     # a request sent at 0.4 hangs (frozen server) and succeeds 1.5 s later, at 1.9
-    samples = [Sample(0.0, True, 0.01), Sample(0.1, False, 0.3), Sample(0.4, True, 1.5), Sample(2.0, True, 0.01)]
+    samples = [
+        Sample(0.0, True, 0.01),
+        Sample(0.1, False, 0.3),
+        Sample(0.4, True, 1.5),
+        Sample(2.0, True, 0.01),
+    ]
     assert outages(samples, 0.0, 3.0) == [Outage(0.1, 1.9)]
 
 
@@ -55,6 +62,8 @@ def test_nearest_rank_percentile() -> None:
     ("measured", "target", "expected"),
     [(5, 10, 100.0), (10, 10, 100.0), (20, 10, 50.0), (30, 10, 0.0), (40, 10, 0.0), (15, 10, 75.0)],
 )
-def test_linear_score_falls_to_zero_at_three_times_target(measured: float, target: float, expected: float) -> None:
+def test_linear_score_falls_to_zero_at_three_times_target(
+    measured: float, target: float, expected: float
+) -> None:
     # ceiling = 3 x target; score = 100 * (ceiling - measured) / (ceiling - target)
     assert linear_score(measured, target, 3.0) == pytest.approx(expected)

@@ -13,30 +13,61 @@ from gameday.render.report_json import render_json
 from gameday.score import score_journal
 
 
-def journal(pattern: str, *, rto: float | None = 2.0, objective: float = 0.9, outcome: str = "completed",
-            audit: dict[str, Any] | None = None, rpo: float | None = None, name: str = "s") -> list[dict[str, Any]]:
+def journal(
+    pattern: str,
+    *,
+    rto: float | None = 2.0,
+    objective: float = 0.9,
+    outcome: str = "completed",
+    audit: dict[str, Any] | None = None,
+    rpo: float | None = None,
+    name: str = "s",
+) -> list[dict[str, Any]]:
     """A scenario whose fault window is t=[1.0, 2.0) and whose http probe samples every 0.1 s.
 
     `pattern` is one character per sample from t=0: '.' good, 'x' failing.
     """
     spec = {
-        "name": name, "owner": "team", "service": "svc", "description": "", "hypothesis": None,
+        "name": name,
+        "owner": "team",
+        "service": "svc",
+        "description": "",
+        "hypothesis": None,
         "fault": {"type": "process-kill"},
         "steady_state": {"probes": [{"name": "web", "type": "http"}]},
-        "slos": [{"name": "availability", "kind": "availability", "probe": "web", "objective": objective}],
+        "slos": [
+            {"name": "availability", "kind": "availability", "probe": "web", "objective": objective}
+        ],
         "recovery": {"rto": rto, "rpo": rpo, "stabilization": 0.3},
         "weights": {"slo": 40, "recovery": 30, "data": 15, "detection": 15},
     }
     samples = [[round(i * 0.1, 6), int(c == "."), 0.01, None, None] for i, c in enumerate(pattern)]
     end = round(len(pattern) * 0.1, 6)
     records: list[dict[str, Any]] = [
-        {"type": "run-start", "t": 0.0, "wall": 0.0, "run_id": "r", "name": name, "kind": "scenario",
-         "entries": [{"scenario": name, "weight": 1.0}]},
+        {
+            "type": "run-start",
+            "t": 0.0,
+            "wall": 0.0,
+            "run_id": "r",
+            "name": name,
+            "kind": "scenario",
+            "entries": [{"scenario": name, "weight": 1.0}],
+        },
         {"type": "scenario-start", "t": 0.0, "scenario": name, "spec": spec},
         {"type": "phase", "t": 0.0, "scenario": name, "phase": "steady-state"},
-        {"type": "plan", "t": 0.0, "scenario": name, "injection": {"targets": ["pid:1 web"], "evidence": {}}},
+        {
+            "type": "plan",
+            "t": 0.0,
+            "scenario": name,
+            "injection": {"targets": ["pid:1 web"], "evidence": {}},
+        },
         {"type": "phase", "t": 1.0, "scenario": name, "phase": "observe"},
-        {"type": "injection-applied", "t": 1.0, "scenario": name, "injection": {"targets": ["pid:1 web"], "evidence": {}}},
+        {
+            "type": "injection-applied",
+            "t": 1.0,
+            "scenario": name,
+            "injection": {"targets": ["pid:1 web"], "evidence": {}},
+        },
         {"type": "injection-reverted", "t": 2.0, "scenario": name},
         {"type": "phase", "t": 2.5, "scenario": name, "phase": "verify"},
         {"type": "samples", "scenario": name, "probe": "web", "s": samples},
@@ -91,13 +122,22 @@ def test_partial_budget_burn_scores_between() -> None:
 
 
 def test_data_loss_against_rpo() -> None:
-    audit = {"acknowledged": 100, "missing": 20, "lost_span": 2.0, "first_missing_t": 0.5, "last_missing_t": 2.4}
+    audit = {
+        "acknowledged": 100,
+        "missing": 20,
+        "lost_span": 2.0,
+        "first_missing_t": 0.5,
+        "last_missing_t": 2.4,
+    }
     (s,) = score_journal(journal("." * 40, rpo=1.0, audit=audit)).scenarios
     # data: ceiling 3 x 1.0 = 3.0; 100 * (3.0 - 2.0) / (3.0 - 1.0) = 50
     assert s.components["data"] == 50.0
     # (100 * 40 + 100 * 30 + 50 * 15) / 85 = 91.176... -> 91.2, but RPO missed caps a pass
     assert s.score == pytest.approx(91.2)
-    assert s.verdict == "fail" and "RPO exceeded: lost 2.00s of acknowledged writes, objective 1s" in s.reasons
+    assert (
+        s.verdict == "fail"
+        and "RPO exceeded: lost 2.00s of acknowledged writes, objective 1s" in s.reasons
+    )
 
 
 @pytest.mark.parametrize("outcome", ["aborted", "recovery-failed", "not-restored"])
@@ -116,7 +156,7 @@ def test_fault_that_touched_nothing_is_not_a_pass() -> None:
 
 
 def test_not_run_has_no_score_and_counts_as_zero_in_the_drill() -> None:
-    records = journal("." * 40, name="a") [:-1] + journal("." * 40, outcome="not-run", name="b")[1:]
+    records = journal("." * 40, name="a")[:-1] + journal("." * 40, outcome="not-run", name="b")[1:]
     records[0]["entries"] = [{"scenario": "a", "weight": 1.0}, {"scenario": "b", "weight": 3.0}]
     card = score_journal(records)
     a, b = card.scenarios

@@ -14,7 +14,9 @@ def test_lone_expression_keeps_its_type() -> None:
 
 
 def test_mixed_text_renders_to_a_string() -> None:
-    assert render_string("http://{{ host }}:{{ port }}/", {"host": "h", "port": 80}) == "http://h:80/"
+    assert (
+        render_string("http://{{ host }}:{{ port }}/", {"host": "h", "port": 80}) == "http://h:80/"
+    )
 
 
 @pytest.mark.parametrize("text", ["{{ missing }}", "x-{{ missing }}", "{{ obj.missing }}"])

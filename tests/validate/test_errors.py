@@ -59,22 +59,39 @@ def test_valid_base_loads(tmp_path: Path) -> None:
 # (replace this, with this) -> (line, message fragment, hint fragment or None)
 CASES = [
     (("  owner: squad", "  ownr: squad"), (5, "unknown key `ownr`", "did you mean `owner`?")),
-    (("  duration: 3s", "  durtion: 3s"), (22, "unknown key `durtion`", "did you mean `duration`?")),
+    (
+        ("  duration: 3s", "  durtion: 3s"),
+        (22, "unknown key `durtion`", "did you mean `duration`?"),
+    ),
     (("  duration: 3s", "  duration: 3 seconds"), (22, "invalid duration '3 seconds'", None)),
     (("availability: 99%", "availability: 199%"), (18, "invalid ratio '199%'", None)),
-    (("  type: process-kill", "  type: proces-kill"), (20, "unknown fault type `proces-kill`", "did you mean `process-kill`?")),
+    (
+        ("  type: process-kill", "  type: proces-kill"),
+        (20, "unknown fault type `proces-kill`", "did you mean `process-kill`?"),
+    ),
     (("count: 1}", "cout: 1}"), (21, "unknown key `cout`", "did you mean `count`?")),
-    (("  kind: local", "  kind: kubernetes"), (20, "runs on `local` targets, but the target is `kubernetes`", "target.kind: local")),
+    (
+        ("  kind: local", "  kind: kubernetes"),
+        (20, "runs on `local` targets, but the target is `kubernetes`", "target.kind: local"),
+    ),
     (("    probe: web", "    probe: wbe"), (17, "no probe named `wbe`", "did you mean `web`?")),
     (("{{ url }}", "{{ urll }}"), (14, "undefined parameter: 'urll' is undefined", "--set")),
-    (("      type: http", "      type: htp"), (13, "unknown probe type `htp`", "did you mean `http`?")),
-    (("    - type: wait_for", "    - type: wait-for"), (26, "unknown action type `wait-for`", "did you mean `wait_for`?")),
+    (
+        ("      type: http", "      type: htp"),
+        (13, "unknown probe type `htp`", "did you mean `http`?"),
+    ),
+    (
+        ("    - type: wait_for", "    - type: wait-for"),
+        (26, "unknown action type `wait-for`", "did you mean `wait_for`?"),
+    ),
     (("  name: ok\n", "  name: Not_OK\n"), (4, "'Not_OK' is not a valid name", "lower-case")),
 ]
 
 
 @pytest.mark.parametrize(("edit", "expected"), CASES, ids=[c[1][1][:30] for c in CASES])
-def test_error_is_located_with_hint(tmp_path: Path, edit: tuple[str, str], expected: tuple[int, str, str | None]) -> None:
+def test_error_is_located_with_hint(
+    tmp_path: Path, edit: tuple[str, str], expected: tuple[int, str, str | None]
+) -> None:
     old, new = edit
     assert old in VALID
     problems = problems_for(tmp_path, VALID.replace(old, new, 1))
@@ -94,7 +111,11 @@ def test_missing_section_is_reported_at_its_parent(tmp_path: Path) -> None:
 
 
 def test_all_problems_in_one_pass(tmp_path: Path) -> None:
-    text = VALID.replace("  owner: squad", "  ownr: squad").replace("3s", "3x").replace("probe: web\n", "probe: nope\n", 1)
+    text = (
+        VALID.replace("  owner: squad", "  ownr: squad")
+        .replace("3s", "3x")
+        .replace("probe: web\n", "probe: nope\n", 1)
+    )
     problems = problems_for(tmp_path, text)
     lines = sorted(p.location.line for p in problems)  # type: ignore[type-var]
     assert lines == [5, 17, 22], [p.render() for p in problems]
@@ -106,13 +127,16 @@ def test_duplicate_probe_names(tmp_path: Path) -> None:
         '      params: {url: "{{ url }}"}\n    - name: web\n      type: tcp\n      params: {port: 80}\n',
     )
     problems = problems_for(tmp_path, text)
-    assert any("duplicate probe name `web`" in p.message and p.location.line == 15 for p in problems)
+    assert any(
+        "duplicate probe name `web`" in p.message and p.location.line == 15 for p in problems
+    )
 
 
 def test_drill_errors_are_located_in_the_right_file(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text(VALID.replace("  owner: squad", "  ownr: squad"))
     drill = tmp_path / "drill.yaml"
-    drill.write_text(dedent("""\
+    drill.write_text(
+        dedent("""\
         apiVersion: gameday/v1
         kind: Drill
         metadata: {name: d}
@@ -121,18 +145,27 @@ def test_drill_errors_are_located_in_the_right_file(tmp_path: Path) -> None:
           - ref: missing.yaml
           - ref: broken.yaml
             weight: -1
-        """))
+        """)
+    )
     with pytest.raises(InputError) as caught:
         load(drill)
     rendered = [p.render() for p in caught.value.problems]
-    assert f"{tmp_path / 'broken.yaml'}:5:3: error: unknown key `ownr`\n    hint: did you mean `owner`?" in rendered
-    assert any(r.startswith(f"{drill}:6:5: error: scenario file not found: missing.yaml") for r in rendered)
+    assert (
+        f"{tmp_path / 'broken.yaml'}:5:3: error: unknown key `ownr`\n    hint: did you mean `owner`?"
+        in rendered
+    )
+    assert any(
+        r.startswith(f"{drill}:6:5: error: scenario file not found: missing.yaml") for r in rendered
+    )
     assert any(r.startswith(f"{drill}:8:5: error: `scenarios[2].weight`") for r in rendered)
 
 
 def test_param_precedence_scenario_drill_entry_cli(tmp_path: Path) -> None:
-    (tmp_path / "s.yaml").write_text(VALID.replace("  url: http://127.0.0.1:1/", "  url: http://127.0.0.1:1/\n  port: 1"))
-    (tmp_path / "drill.yaml").write_text(dedent("""\
+    (tmp_path / "s.yaml").write_text(
+        VALID.replace("  url: http://127.0.0.1:1/", "  url: http://127.0.0.1:1/\n  port: 1")
+    )
+    (tmp_path / "drill.yaml").write_text(
+        dedent("""\
         apiVersion: gameday/v1
         kind: Drill
         metadata: {name: d}
@@ -141,9 +174,12 @@ def test_param_precedence_scenario_drill_entry_cli(tmp_path: Path) -> None:
           - ref: s.yaml
             params: {url: "http://127.0.0.1:3/"}
           - ref: s.yaml
-        """))
+        """)
+    )
     drill = load(tmp_path / "drill.yaml")
     urls = [e.scenario.steady_state.probes[0].params.url for e in drill.entries]  # type: ignore[union-attr, attr-defined]
     assert urls == ["http://127.0.0.1:3/", "http://127.0.0.1:2/"]
     overridden = load(tmp_path / "drill.yaml", {"url": "http://127.0.0.1:4/"})
-    assert {e.scenario.steady_state.probes[0].params.url for e in overridden.entries} == {"http://127.0.0.1:4/"}  # type: ignore[union-attr, attr-defined]
+    assert {e.scenario.steady_state.probes[0].params.url for e in overridden.entries} == {
+        "http://127.0.0.1:4/"
+    }  # type: ignore[union-attr, attr-defined]

@@ -35,7 +35,9 @@ def test_drill_resolves_scenarios_with_weights_and_params() -> None:
     drill = load(ROOT / "drills" / "storefront-weekly.yaml")
     assert isinstance(drill, Drill)
     assert [(e.scenario.name, e.weight) for e in drill.entries] == [
-        ("checkout-pod-delete", 2.0), ("catalog-scale-to-zero", 1.0), ("payments-namespace-restore", 3.0),
+        ("checkout-pod-delete", 2.0),
+        ("catalog-scale-to-zero", 1.0),
+        ("payments-namespace-restore", 3.0),
     ]
     payments = drill.entries[2].scenario
     assert payments.fault.params.namespace == "payments-staging"  # type: ignore[attr-defined]

@@ -169,7 +169,9 @@ class ProcessSession:
         found = select_processes(self.params, self.target)
         ok = len(found) >= self.params.min_count
         pids = ",".join(str(p.pid) for p in found)
-        return Sample(t, ok, time.monotonic() - start, float(len(found)), f"{len(found)} running: {pids}")
+        return Sample(
+            t, ok, time.monotonic() - start, float(len(found)), f"{len(found)} running: {pids}"
+        )
 
     def close(self) -> None:
         pass

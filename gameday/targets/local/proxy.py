@@ -73,7 +73,9 @@ class FaultProxy:
 
     async def serve(self) -> None:
         servers = [
-            await asyncio.start_server(functools.partial(self._forward, route), self.host, route.listen)
+            await asyncio.start_server(
+                functools.partial(self._forward, route), self.host, route.listen
+            )
             for route in self.routes.values()
         ]
         servers.append(await asyncio.start_server(self._admin, self.admin_host, self.admin_port))
