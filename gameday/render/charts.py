@@ -67,11 +67,18 @@ def timeline(
                 f'<circle cx="{x(s.t):.1f}" cy="{y(s.latency or 0):.1f}" r="2.5" class="bad">'
                 f"<title>{escape(s.detail or 'failed')} at {s.t - start:.2f}s</title></circle>"
             )
+    # fault markers above the plot, outcome markers below, so they never overprint
+    label_y = {
+        "inject": PAD - 8,
+        "revert": PAD - 8,
+        "recovered": PAD + plot_h + 11,
+        "abort": PAD + plot_h + 11,
+    }
     for name, t in markers.items():
         if name in ("inject", "revert", "recovered", "abort") and start <= t <= end:
             parts.append(
                 f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{PAD - 6}" y2="{PAD + plot_h}" class="m-{name}"/>'
-                f'<text x="{x(t) + 2:.1f}" y="{PAD - 8}" class="label">{name}</text>'
+                f'<text x="{x(t) + 2:.1f}" y="{label_y[name]}" class="label">{name}</text>'
             )
     parts.append(f'<text x="4" y="{PAD + 8}" class="label">{top * 1000:.0f}ms</text>')
     parts.append(f'<text x="4" y="{PAD + plot_h}" class="label">0</text>')
