@@ -154,9 +154,10 @@ def _check_plugins(out: _Collector, data: dict[str, Any]) -> dict[YamlPath, Any]
     """Validate each plugin's params against its `Params` model; returns parsed params."""
     parsed: dict[YamlPath, Any] = {}
     target = data.get("target")
-    target_kind = target.get("kind") if isinstance(target, dict) else None
+    target = target if isinstance(target, dict) else {}
+    target_kind = target.get("kind")
     if isinstance(target_kind, str):
-        settings = {k: v for k, v in target.items() if k != "kind"}  # type: ignore[union-attr]
+        settings = {k: v for k, v in target.items() if k != "kind"}
         parsed[("target",)] = _plugin(out, "target", target_kind, settings, ("target",), True)
     fault = data.get("fault")
     if isinstance(fault, dict) and isinstance(fault.get("type"), str):

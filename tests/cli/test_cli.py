@@ -168,3 +168,13 @@ def test_run_with_bad_input_touches_nothing(tmp_path: Path) -> None:
 def test_report_on_a_directory_without_journal(tmp_path: Path) -> None:
     done = gameday("report", str(tmp_path))
     assert done.returncode == 2 and "no journal here" in done.stderr
+
+
+def test_values_files_and_set_layer_in_order(tmp_path: Path) -> None:
+    from gameday.cli.params import parse_overrides
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("replicas: 1\nnested: {a: 1, b: 1}\n")
+    second.write_text("nested: {b: 2}\n")
+    merged = parse_overrides(["nested.c=3", "replicas=4", "name=web"], [first, second])
+    assert merged == {"replicas": 4, "nested": {"a": 1, "b": 2, "c": 3}, "name": "web"}

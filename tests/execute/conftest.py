@@ -4,7 +4,6 @@ helper that runs a scenario file against it in-process and scores the journal.""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,6 @@ from gameday.model.scorecard import ProbeReport, ScenarioScore
 from gameday.plugins.protocols import Sample
 from gameday.score import score_journal
 from gameday.validate import load
-
-
-@pytest.fixture(scope="session")
-def stack() -> Iterator[DemoStack]:
-    started = DemoStack.start()
-    yield started
-    forced = started.stop()
-    assert forced == [], f"processes had to be killed at teardown: {forced}"
 
 
 @dataclass

@@ -59,22 +59,27 @@ def test_demo_runs_the_drill_reports_and_leaves_nothing_behind(tmp_path: Path) -
     assert listening_ports() - before_ports == set()
 
 
-def start_run(tmp_path: Path, stack: DemoStack, pause: str) -> tuple[subprocess.Popen[str], Path]:
+def pause_run_argv(stack: DemoStack, reports: Path, pause: str) -> list[str]:
+    """`gameday run` of the pause-frontend test scenario against the session's stack."""
     params = stack.params()
+    return [
+        GAMEDAY,
+        "run",
+        str(DATA / "local" / "pause-frontend.yaml"),
+        "--reports",
+        str(reports),
+        "--set",
+        f"frontend_url={params['frontend_url']}",
+        "--set",
+        f"supervisor_url={params['supervisor_url']}",
+        "--set",
+        pause,
+    ]
+
+
+def start_run(tmp_path: Path, stack: DemoStack, pause: str) -> tuple[subprocess.Popen[str], Path]:
     proc = subprocess.Popen(
-        [
-            GAMEDAY,
-            "run",
-            str(DATA / "local" / "pause-frontend.yaml"),
-            "--reports",
-            str(tmp_path),
-            "--set",
-            f"frontend_url={params['frontend_url']}",
-            "--set",
-            f"supervisor_url={params['supervisor_url']}",
-            "--set",
-            f"pause={pause}",
-        ],
+        pause_run_argv(stack, tmp_path, f"pause={pause}"),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -138,22 +143,9 @@ def test_scenario_deadline_aborts_and_reverts(
 
 
 def test_live_view_on_a_terminal(tmp_path: Path, stack: DemoStack) -> None:
-    params = stack.params()
     main, secondary = pty.openpty()
     proc = subprocess.Popen(
-        [
-            GAMEDAY,
-            "run",
-            str(DATA / "local" / "pause-frontend.yaml"),
-            "--reports",
-            str(tmp_path),
-            "--set",
-            f"frontend_url={params['frontend_url']}",
-            "--set",
-            f"supervisor_url={params['supervisor_url']}",
-            "--set",
-            "pause=1s",
-        ],
+        pause_run_argv(stack, tmp_path, "pause=1s"),
         cwd=ROOT,
         stdin=secondary,
         stdout=secondary,

@@ -12,7 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ByteSize, Field
 
@@ -52,7 +52,7 @@ class _Stress:
     destructive: ClassVar[bool] = False
     reversible: ClassVar[bool] = True
 
-    def argv(self, params: StressParams, engine: str) -> list[str]:
+    def argv(self, params: Any, engine: str) -> list[str]:
         raise NotImplementedError
 
     def select(self, params: StressParams, target: object) -> Injection:
@@ -96,59 +96,31 @@ def _create_time(pid: int) -> float:
         return 0.0
 
 
+def _stress_ng(params: StressParams, *stressor: str) -> list[str]:
+    return ["stress-ng", *stressor, "--timeout", f"{int(params.max_duration)}s", "--quiet"]
+
+
+def _python_worker(params: StressParams, mode: str, amount: object, load: object) -> list[str]:
+    worker = "gameday.targets.local.stress_worker"
+    return [sys.executable, "-m", worker, mode, str(amount), str(load), str(params.max_duration)]
+
+
 class CpuStress(_Stress):
     name: ClassVar[str] = "cpu-stress"
     Params: ClassVar[type[CpuStressParams]] = CpuStressParams
 
-    def argv(self, params: CpuStressParams, engine: str) -> list[str]:  # type: ignore[override]
-        timeout = f"{int(params.max_duration)}s"
-        load = round(params.load * 100)
+    def argv(self, params: CpuStressParams, engine: str) -> list[str]:
         if engine == "stress-ng":
-            return [
-                "stress-ng",
-                "--cpu",
-                str(params.workers),
-                "--cpu-load",
-                str(load),
-                "--timeout",
-                timeout,
-                "--quiet",
-            ]
-        return [
-            sys.executable,
-            "-m",
-            "gameday.targets.local.stress_worker",
-            "cpu",
-            str(params.workers),
-            str(params.load),
-            str(params.max_duration),
-        ]
+            load = str(round(params.load * 100))
+            return _stress_ng(params, "--cpu", str(params.workers), "--cpu-load", load)
+        return _python_worker(params, "cpu", params.workers, params.load)
 
 
 class MemoryStress(_Stress):
     name: ClassVar[str] = "memory-stress"
     Params: ClassVar[type[MemoryStressParams]] = MemoryStressParams
 
-    def argv(self, params: MemoryStressParams, engine: str) -> list[str]:  # type: ignore[override]
-        timeout = f"{int(params.max_duration)}s"
+    def argv(self, params: MemoryStressParams, engine: str) -> list[str]:
         if engine == "stress-ng":
-            return [
-                "stress-ng",
-                "--vm",
-                "1",
-                "--vm-bytes",
-                str(int(params.size)),
-                "--vm-keep",
-                "--timeout",
-                timeout,
-                "--quiet",
-            ]
-        return [
-            sys.executable,
-            "-m",
-            "gameday.targets.local.stress_worker",
-            "memory",
-            str(int(params.size)),
-            "1",
-            str(params.max_duration),
-        ]
+            return _stress_ng(params, "--vm", "1", "--vm-bytes", str(int(params.size)), "--vm-keep")
+        return _python_worker(params, "memory", int(params.size), 1)

@@ -1,0 +1,96 @@
+"""Recovery actions run for real: commands, HTTP calls, manual steps."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gameday.execute.actions import (
+    Command,
+    CommandParams,
+    Http,
+    HttpParams,
+    Manual,
+    ManualParams,
+    WaitFor,
+    WaitForParams,
+)
+from gameday.plugins.protocols import Sample
+
+
+@dataclass
+class Context:
+    """What an action sees of a run (the ActionContext protocol), with answers scripted."""
+
+    auto_approve: bool = False
+    interactive: bool = False
+    answers: list[bool] = field(default_factory=list)
+    series: dict[str, list[Sample]] = field(default_factory=dict)
+    prompts: list[str] = field(default_factory=list)
+
+    def samples(self, probe: str) -> list[Sample]:
+        return self.series.get(probe, [])
+
+    def target(self) -> Any:
+        return None
+
+    def ask(self, prompt: str) -> bool:
+        self.prompts.append(prompt)
+        return self.answers.pop(0)
+
+
+def test_command_runs_argv_without_a_shell(tmp_path: Path) -> None:
+    marker = tmp_path / "ran; touch injected"
+    outcome = Command().run(CommandParams(argv=["touch", str(marker)]), Context(), 5)
+    assert outcome.ok and marker.exists() and not (tmp_path / "injected").exists()
+
+
+def test_command_exit_code_output_and_timeout() -> None:
+    failed = Command().run(
+        CommandParams(argv=[sys.executable, "-c", "print('boom'); raise SystemExit(3)"]),
+        Context(),
+        5,
+    )
+    assert not failed.ok and failed.detail == "exit 3 (expected 0)" and "boom" in failed.output
+    expected = Command().run(CommandParams(argv=["false"], expect_exit=1), Context(), 5)
+    assert expected.ok
+    slow = Command().run(CommandParams(argv=["sleep", "5"]), Context(), 0.3)
+    assert not slow.ok and slow.detail == "timed out after 0.3s"
+    missing = Command().run(CommandParams(argv=["/nonexistent/tool"]), Context(), 5)
+    assert not missing.ok and "could not start" in missing.detail
+
+
+def test_shell_only_when_written_explicitly() -> None:
+    outcome = Command().run(CommandParams(shell="echo a && echo b"), Context(), 5)
+    assert outcome.ok and outcome.output.split() == ["a", "b"]
+
+
+def test_manual_step_needs_an_operator_or_auto_approve() -> None:
+    params = ManualParams(instructions="Restore the backup, then confirm.")
+    refused = Manual().run(params, Context(interactive=False), 60)
+    assert not refused.ok and "--auto-approve" in refused.detail
+    assert Manual().run(params, Context(auto_approve=True), 60).ok
+    ctx = Context(interactive=True, answers=[True])
+    done = Manual().run(params, ctx, 60)
+    assert (
+        done.ok
+        and ctx.prompts == ["Restore the backup, then confirm."]
+        and "completed after" in done.detail
+    )
+    assert not Manual().run(params, Context(interactive=True, answers=[False]), 60).ok
+
+
+def test_http_action_against_a_closed_port_fails_clearly() -> None:
+    outcome = Http().run(HttpParams(url="http://127.0.0.1:1/restore"), Context(), 2)
+    assert not outcome.ok and "POST http://127.0.0.1:1/restore failed" in outcome.detail
+
+
+def test_wait_for_watches_the_live_samples() -> None:
+    ctx = Context(
+        series={"web": [Sample(0, False), Sample(0.1, True), Sample(0.2, True), Sample(0.3, True)]}
+    )
+    assert WaitFor().run(WaitForParams(probe="web", successes=3, interval="50ms"), ctx, 1).ok
+    ctx.series["web"].append(Sample(0.4, False))
+    assert not WaitFor().run(WaitForParams(probe="web", successes=3, interval="50ms"), ctx, 0.3).ok
