@@ -12,14 +12,19 @@ import shutil
 import signal
 import subprocess
 import sys
+import uuid
 from typing import Any, ClassVar
 
+import psutil
 from pydantic import ByteSize, Field
 
 from gameday.plugins.protocols import Injection
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
-from gameday.targets.local.faults import still_same
+
+TOKEN_VARIABLE = "GAMEDAY_INJECTION"
+_started: dict[str, subprocess.Popen[bytes]] = {}
+"""Stressors this process started, by token (a crashed runner's are found by token alone)."""
 
 
 class StressParams(PluginParams):
@@ -57,43 +62,36 @@ class _Stress:
 
     def select(self, params: StressParams, target: object) -> Injection:
         engine = _engine(params)
+        token = uuid.uuid4().hex
         return Injection(
             self.name,
             (f"host:{os.uname().nodename}",),
-            undo={"argv": self.argv(params, engine)},
+            undo={"argv": self.argv(params, engine), "token": token},
             evidence={"engine": engine},
         )
 
     def inject(self, injection: Injection, params: StressParams, target: object) -> Injection:
-        proc = subprocess.Popen(
+        # The token in the stressor's environment finds it again even if the runner dies
+        # before journaling its PID (`gameday recover` reads only the planned record).
+        _started[injection.undo["token"]] = subprocess.Popen(
             injection.undo["argv"],
             start_new_session=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, TOKEN_VARIABLE: injection.undo["token"]},
         )
-        create_time = _create_time(proc.pid)
-        undo = {**injection.undo, "pgid": proc.pid, "pid": proc.pid, "create_time": create_time}
-        return Injection(
-            self.name, (*injection.targets, f"pid:{proc.pid} stressor"), undo, injection.evidence
-        )
+        return injection
 
     def revert(self, injection: Injection, target: object) -> None:
-        pgid = injection.undo.get("pgid")
-        if pgid is None or not still_same(injection.undo["pid"], injection.undo["create_time"]):
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pgid, 0)
-
-
-def _create_time(pid: int) -> float:
-    import psutil
-
-    try:
-        return psutil.Process(pid).create_time()
-    except psutil.Error:
-        return 0.0
+        token = str(injection.undo.get("token"))
+        for proc in psutil.process_iter(["pid"]):
+            with contextlib.suppress(psutil.Error):
+                if proc.environ().get(TOKEN_VARIABLE) == token:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(os.getpgid(proc.pid), signal.SIGKILL)
+        started = _started.pop(token, None)
+        if started is not None:  # reap it, so it does not linger as a zombie
+            started.wait(timeout=5)
 
 
 def _stress_ng(params: StressParams, *stressor: str) -> list[str]:
