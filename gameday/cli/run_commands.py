@@ -203,3 +203,32 @@ def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
             out.print(f"[red]{s.name}[/]: {reason}")
     out.print(f"report: {paths['html']}")
     out.print(f"json:   {paths['json']}")
+
+
+@app.command()
+def recover(
+    run_dirs: list[Path] = typer.Argument(
+        None, help="Run directories to recover (default: see --all)."
+    ),
+    all_runs: bool = typer.Option(False, "--all", help="Every run under --reports."),
+    reports: Path = REPORTS,
+) -> None:
+    """Revert what crashed runs left injected, from their journals (safe to run twice)."""
+    from gameday.cli.console import out
+    from gameday.errors import UsageError
+    from gameday.execute.recover import recover as recover_run
+    from gameday.execute.recover import run_dirs as all_run_dirs
+
+    if bool(run_dirs) == all_runs:
+        raise UsageError("name run directories, or pass --all", hint="e.g. gameday recover --all")
+    targets = all_run_dirs(reports) if all_runs else list(run_dirs)
+    failed = 0
+    for run_dir in targets:
+        for result in recover_run(run_dir):
+            failed += not result.ok
+            mark = "[green]reverted[/]" if result.ok else f"[red]FAILED[/] ({result.detail})"
+            touched = ", ".join(result.item.injection.get("targets", [])) or "-"
+            out.print(f"{run_dir}: {result.item.key} on {touched}: {mark}")
+    if failed:
+        raise typer.Exit(ExitCode.ROLLBACK_FAILED)
+    out.print(f"nothing left injected in {len(targets)} run(s)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -61,6 +62,7 @@ class JournalWriter:
                 self._write(record)
                 self._file.flush()
                 os.fsync(self._file.fileno())
+                _crash_if_asked(record)
             else:
                 self._buffer.append(record)
         return record
@@ -114,6 +116,17 @@ class JournalWriter:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
+
+
+CRASH_AFTER = "GAMEDAY_CRASH_AFTER"
+"""Testing hook: `TYPE` or `phase:NAME` makes the runner SIGKILL itself right after that
+record is on disk, to prove `gameday recover` handles a crash at that exact point."""
+
+
+def _crash_if_asked(record: dict[str, Any]) -> None:
+    point = os.environ.get(CRASH_AFTER)
+    if point and point in (record["type"], f"{record['type']}:{record.get('phase')}"):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:

@@ -8,7 +8,9 @@ fsync'd *before* it is applied, and every revert when it completes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -16,6 +18,7 @@ from typing import Any
 
 from gameday.errors import GamedayError, RefusedError
 from gameday.execute.journal import Clock, JournalWriter
+from gameday.execute.lock import TargetLock, target_key
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
 from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
@@ -61,6 +64,7 @@ class ScenarioRun:
         self.abort = threading.Event()
         self.abort_reason = ""
         self.inject_t: float | None = None
+        self.lock: TargetLock | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -105,6 +109,9 @@ class ScenarioRun:
         s = self.s
         target_plugin = registry("target").get(s.target.kind)()
         self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
+        key = target_key(s.target.kind, s.target.params.model_dump(mode="json"))
+        holder = f"gameday pid {os.getpid()}, run {self.journal.path.parent.name}"
+        self.lock = TargetLock(key, holder).__enter__()
         planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
         self.event("plan", sync=True, target=self.target.describe(), injection=asdict(planned))
         self.view.log(
@@ -183,15 +190,23 @@ class ScenarioRun:
             raise ScenarioEnded("not-restored", "steady state not restored: " + "; ".join(failures))
 
     def _rollback(self) -> None:
+        """Reverts what is still injected, runs the rollback steps, releases everything.
+        A failed revert is already journaled (`revert-failed`, exit code 5); it must not
+        stop the rollback steps or leave the probes and the target lock behind."""
         self.phase("rollback")
-        self._revert_all()
-        if self.s.rollback:
-            StepRunner(self.journal, self.view, self.options, self.sampler, self.target).run_all(
-                self.s.rollback, "rollback"
-            )
-        self.sampler.stop()
-        if self.target is not None:
-            self.target.close()
+        try:
+            with contextlib.suppress(GamedayError):
+                self._revert_all()
+            if self.s.rollback:
+                StepRunner(
+                    self.journal, self.view, self.options, self.sampler, self.target
+                ).run_all(self.s.rollback, "rollback")
+        finally:
+            self.sampler.stop()
+            if self.target is not None:
+                self.target.close()
+            if self.lock is not None:
+                self.lock.__exit__(None, None, None)
 
     # -- helpers ---------------------------------------------------------------------
 

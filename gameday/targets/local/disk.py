@@ -16,13 +16,7 @@ from gameday.errors import TargetError
 from gameday.plugins.protocols import Injection
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Ratio
-
-
-def state_dir() -> Path:
-    """Where gameday keeps safety copies ($GAMEDAY_STATE, default ~/.local/state/gameday)."""
-    path = Path(os.environ.get("GAMEDAY_STATE", Path.home() / ".local" / "state" / "gameday"))
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+from gameday.state import state_dir
 
 
 class DiskFillParams(PluginParams):
