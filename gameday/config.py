@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gameday.errors import InputError, Location, Problem
+from gameday.guardrails import GuardrailConfig
 
 Severity = Literal["error", "warning", "off"]
 RULES = ("missing-abort-when", "missing-rto", "blast-radius", "implicit-context", "missing-owner")
@@ -33,8 +34,9 @@ DEFAULT_SEVERITY: dict[str, Severity] = {
 
 
 class ProjectConfig(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
     lint: LintConfig = LintConfig()
+    guardrails: GuardrailConfig = GuardrailConfig()
 
 
 def find_pyproject(start: Path) -> Path | None:

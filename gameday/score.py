@@ -67,7 +67,10 @@ def score_journal(records: Sequence[dict[str, Any]]) -> Scorecard:
     scenarios = tuple(_score(seg, weights.get(seg.name, 1.0)) for seg in _segments(records))
     scored = [(s.score or 0.0, s.weight) for s in scenarios]
     total = sum(w for _, w in scored)
-    drill_score = round(sum(v * w for v, w in scored) / total, 1) if total else None
+    anything_scored = any(s.score is not None for s in scenarios)
+    drill_score = (
+        round(sum(v * w for v, w in scored) / total, 1) if total and anything_scored else None
+    )
     verdict = "pass" if scenarios and all(s.verdict == "pass" for s in scenarios) else "fail"
     return Scorecard(
         schema=SCHEMA,

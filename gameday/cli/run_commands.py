@@ -30,16 +30,26 @@ def run(
     auto_approve: bool = typer.Option(
         False, "--auto-approve", help="Approve manual steps without asking."
     ),
+    confirm: str | None = typer.Option(
+        None, "--confirm", help="Type a production context's name to allow running against it."
+    ),
     reports: Path = REPORTS,
     live: bool | None = LIVE,
 ) -> None:
     """Run a scenario or drill: preflight, steady state, inject, observe, recover, verify, rollback."""
     from gameday.cli.params import parse_overrides
+    from gameday.config import load_config
     from gameday.execute.runner import RunOptions
     from gameday.validate import load
 
     subject = load(path, parse_overrides(set_, values))
-    options = RunOptions(dry_run=dry_run, auto_approve=auto_approve, interactive=_tty())
+    options = RunOptions(
+        dry_run=dry_run,
+        auto_approve=auto_approve,
+        interactive=_tty(),
+        guardrails=load_config().guardrails,
+        confirm=confirm,
+    )
     raise typer.Exit(execute_and_report(subject, reports, options, live))
 
 
@@ -173,6 +183,7 @@ def exit_code_for(card: Scorecard, interrupted: bool) -> ExitCode:
 
 
 def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from gameday.cli.console import out
@@ -200,7 +211,7 @@ def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
     out.print(table)
     for s in card.scenarios:
         for reason in s.reasons:
-            out.print(f"[red]{s.name}[/]: {reason}")
+            out.print(f"[red]{s.name}[/]: {escape(reason)}")
     out.print(f"report: {paths['html']}")
     out.print(f"json:   {paths['json']}")
 

@@ -13,8 +13,10 @@ import functools
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from rich.markup import escape
 
 from gameday.errors import GamedayError, RefusedError
 from gameday.execute.journal import Clock, JournalWriter
@@ -24,6 +26,7 @@ from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
 from gameday.execute.view import View
 from gameday.execute.waiting import retry_transient
+from gameday.guardrails import GuardrailConfig, check_kubernetes, check_local_processes
 from gameday.model.scenario import Scenario, to_jsonable
 from gameday.plugins.protocols import Injection, Sample
 from gameday.plugins.registry import registry
@@ -34,6 +37,9 @@ class RunOptions:
     dry_run: bool = False
     auto_approve: bool = False
     interactive: bool = False
+    guardrails: GuardrailConfig = field(default_factory=GuardrailConfig)
+    confirm: str | None = None
+    """The context name the operator typed to allow a production run."""
 
 
 class ScenarioEnded(Exception):
@@ -101,21 +107,31 @@ class ScenarioRun:
                 self.event(
                     "scenario-end", sync=True, scenario=s.name, outcome=outcome, reason=reason
                 )
-                self.view.log(f"{s.name}: {outcome}{': ' + reason if reason else ''}")
+                self.view.log(escape(f"{s.name}: {outcome}{': ' + reason if reason else ''}"))
         return outcome
 
     def _preflight(self) -> Injection:
         self.phase("preflight")
         s = self.s
         target_plugin = registry("target").get(s.target.kind)()
+        identity = getattr(target_plugin, "identity", None)
+        if identity is not None:  # before connecting: is this the cluster we think it is?
+            server = identity(s.target.params).get("server")
+            check_kubernetes(s, self.options.guardrails, server, self.options.confirm)
         self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
         key = target_key(s.target.kind, s.target.params.model_dump(mode="json"))
         holder = f"gameday pid {os.getpid()}, run {self.journal.path.parent.name}"
         self.lock = TargetLock(key, holder).__enter__()
         planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
+        cmdlines = getattr(self.target, "cmdlines", None)
+        if cmdlines is not None:
+            check_local_processes(s, self.options.guardrails, cmdlines(planned.targets))
         self.event("plan", sync=True, target=self.target.describe(), injection=asdict(planned))
         self.view.log(
-            f"{s.name}: {s.fault.type} would touch {len(planned.targets)}: {', '.join(planned.targets) or '-'}"
+            escape(
+                f"{s.name}: {s.fault.type} would touch {len(planned.targets)}: "
+                f"{', '.join(planned.targets) or '-'}"
+            )
         )
         if not planned.targets and not s.fault.allow_empty:
             raise ScenarioEnded(
@@ -166,7 +182,7 @@ class ScenarioRun:
             self.abort.set()
         if self.abort.is_set():
             self.event("abort", sync=True, reason=self.abort_reason)
-            self.view.log(f"[red]abort:[/] {self.abort_reason}")
+            self.view.log(f"[red]abort:[/] {escape(self.abort_reason)}")
 
     def _recover(self) -> None:
         self.phase("recover")
@@ -217,7 +233,7 @@ class ScenarioRun:
                 retry_transient(functools.partial(self.fault.revert, injection, self.target))
             except GamedayError as exc:
                 self.event("revert-failed", sync=True, key=key, error=exc.message)
-                self.view.log(f"[red]revert of {key} failed:[/] {exc.message}")
+                self.view.log(f"[red]revert of {escape(key)} failed:[/] {escape(exc.message)}")
                 raise
             self.outstanding.pop()
             self.event("injection-reverted", sync=True, key=key)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.markup import escape
+
 from gameday.errors import GamedayError
 from gameday.execute.journal import JournalWriter
 from gameday.execute.sampling import Sampler
@@ -81,7 +83,9 @@ class StepRunner:
                 duration=round(took, 3),
             )
             mark = "[green]ok[/]" if outcome.ok else "[red]failed[/]"
-            self.view.log(f"{section} step '{step.name}' {mark} in {took:.2f}s: {outcome.detail}")
+            self.view.log(
+                f"{section} step '{escape(step.name)}' {mark} in {took:.2f}s: {escape(outcome.detail)}"
+            )
             if not outcome.ok:
                 all_ok = False
                 if section == "recovery":

@@ -38,6 +38,13 @@ class KubernetesTarget:
     name: ClassVar[str] = "kubernetes"
     Params: ClassVar[type[KubernetesParams]] = KubernetesParams
 
+    def identity(self, params: KubernetesParams) -> dict[str, str | None]:
+        """What guardrails check before connecting: the context and its real server."""
+        from gameday.targets.kubernetes.kubeconfig import server_of
+
+        server = None if params.context is None else server_of(params.context, params.kubeconfig)
+        return {"context": params.context, "server": server}
+
     def connect(self, params: KubernetesParams) -> NoReturn:
         raise TargetError(
             "the Kubernetes target validates and plans in this release, but cannot run faults yet",

@@ -94,6 +94,22 @@ class LocalSession:
         except OSError as exc:
             raise TransientError(f"supervisor did not answer {method}({name}): {exc}") from None
 
+    def cmdlines(self, targets: tuple[str, ...]) -> dict[int, str]:
+        """Command lines of the processes behind `pid:N ...` and `program:NAME` targets."""
+        import psutil
+
+        pids = [int(t.split()[0][4:]) for t in targets if t.startswith("pid:")]
+        for target in targets:
+            if target.startswith("program:"):
+                pids += list(self.supervisor_pids(target.removeprefix("program:")))
+        found = {}
+        for pid in pids:
+            try:
+                found[pid] = " ".join(psutil.Process(pid).cmdline())
+            except psutil.Error:
+                continue
+        return found
+
     def close(self) -> None:
         self._rpc = None
 
