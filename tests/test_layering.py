@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "gameday"
 PURE = [
     "errors.py",
+    "guardrails.py",
     "load.py",
     "template.py",
     "validate.py",
