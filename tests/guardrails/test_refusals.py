@@ -112,16 +112,6 @@ def test_explicit_context_is_required_for_destructive_faults(project: Path) -> N
 
 
 def test_passing_every_guardrail_reaches_the_target(project: Path) -> None:
-    done = run(
-        project,
-        POD_DELETE,
-        "--set",
-        "context=prod",
-        "--confirm",
-        "prod",
-        "--set",
-        "namespace=checkout",
-    )
     scenario = project / "ten-percent.yaml"
     scenario.write_text(POD_DELETE.read_text().replace("percent: 33%", "percent: 10%"))
     done = run(project, scenario, "--set", "context=prod", "--confirm", "prod")
