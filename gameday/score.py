@@ -196,7 +196,7 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
         else round(revert_t - abort_t, 4),
         hypothesis=spec.get("hypothesis"),
         description=spec.get("description", ""),
-        rollback_ok=seg.first("revert-failed") is None,
+        rollback_ok=_rollback_ok(seg),
     )
 
 
@@ -322,6 +322,13 @@ def _objective_text(slo: dict[str, Any]) -> str:
     return " and ".join(p for p in parts if p)
 
 
+def _rollback_ok(seg: _Segment) -> bool:
+    failed_step = any(
+        e["type"] == "step-end" and e["section"] == "rollback" and not e["ok"] for e in seg.events
+    )
+    return seg.first("revert-failed") is None and not failed_step
+
+
 def _gated(
     seg: _Segment, outcome: str, touched: tuple[str, ...], ttr: float | None, spec: dict[str, Any]
 ) -> bool:
@@ -329,7 +336,7 @@ def _gated(
     injected = seg.first("injection-applied") is not None
     return (
         outcome in ("aborted", "recovery-failed", "not-restored", "incomplete")
-        or seg.first("revert-failed") is not None
+        or not _rollback_ok(seg)
         or (injected and not touched)
         or (injected and ttr is None and spec.get("recovery", {}).get("rto") is not None)
     )
@@ -384,6 +391,11 @@ def _reasons(
         )
     if seg.first("revert-failed"):
         reasons.append("rollback failed: a fault may still be active")
+    reasons += [
+        f"rollback step '{e['name']}' failed: {e['detail']}"
+        for e in seg.events
+        if e["type"] == "step-end" and e["section"] == "rollback" and not e["ok"]
+    ]
     if seg.first("injection-applied") and not touched:
         reasons.append("the fault touched nothing")
     reasons += [

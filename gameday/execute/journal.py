@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gameday.plugins.protocols import Sample
+from gameday.redact import Redactor
 
 FLUSH_EVERY = 0.5
 """Seconds between flushes of buffered samples."""
@@ -42,6 +43,7 @@ class JournalWriter:
         self._buffer: list[dict[str, Any]] = []
         self._pending: dict[tuple[str, str], list[list[Any]]] = {}
         self._seq = 0
+        self.redactor = Redactor()
         self._stop = threading.Event()
         self._flusher = threading.Thread(target=self._flush_loop, name="journal-flush", daemon=True)
         self._flusher.start()
@@ -102,7 +104,8 @@ class JournalWriter:
         self._pending = {}
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
+        line = json.dumps(record, separators=(",", ":"), default=str)
+        self._file.write(self.redactor.scrub(line) + "\n")
 
     def _flush_loop(self) -> None:
         while not self._stop.wait(FLUSH_EVERY):

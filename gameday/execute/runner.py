@@ -24,12 +24,13 @@ from gameday.execute.lock import TargetLock, target_key
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
 from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
-from gameday.execute.view import View
+from gameday.execute.view import RedactingView, View
 from gameday.execute.waiting import retry_transient
 from gameday.guardrails import GuardrailConfig, check_kubernetes, check_local_processes
 from gameday.model.scenario import Scenario, to_jsonable
 from gameday.plugins.protocols import Injection, Sample
 from gameday.plugins.registry import registry
+from gameday.redact import find_secrets
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ class ScenarioRun:
         options: RunOptions,
         drill_deadline_at: float | None = None,
     ):
-        self.s, self.journal, self.view, self.options = scenario, journal, view, options
+        journal.redactor.add(find_secrets(to_jsonable(scenario)))
+        self.s, self.journal, self.options = scenario, journal, options
+        self.view: View = RedactingView(view, journal.redactor.scrub)
         self.clock: Clock = journal.clock
         own_deadline = self.clock() + scenario.deadline
         self.deadline_at = min(own_deadline, drill_deadline_at or own_deadline)

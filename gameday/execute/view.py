@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 from rich.console import Console, Group
@@ -143,3 +144,28 @@ def _sparkline(samples: list[Sample]) -> Text:
         block = _BLOCKS[min(len(_BLOCKS) - 1, int(lat / top * (len(_BLOCKS) - 1)))]
         text.append(block, style="green" if s.ok else "red")
     return text
+
+
+class RedactingView:
+    """Passes everything to `inner`, scrubbing log lines of secrets first."""
+
+    def __init__(self, inner: View, scrub: Callable[[str], str]):
+        self.inner, self.scrub = inner, scrub
+
+    def scenario(self, name: str) -> None:
+        self.inner.scenario(name)
+
+    def phase(self, phase: str, ends_at: float | None = None) -> None:
+        self.inner.phase(phase, ends_at)
+
+    def sample(self, probe: str, sample: Sample) -> None:
+        self.inner.sample(probe, sample)
+
+    def log(self, text: str) -> None:
+        self.inner.log(self.scrub(text))
+
+    def ask(self, prompt: str) -> bool:
+        return self.inner.ask(self.scrub(prompt))
+
+    def close(self) -> None:
+        self.inner.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import re
 import socket
@@ -44,6 +45,14 @@ class HttpSession:
         self.https = url.scheme == "https"
         self.host, self.port = url.hostname or "127.0.0.1", url.port
         self.path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        self.headers = dict(params.headers)
+        if url.username is not None and "Authorization" not in self.headers:
+            credentials = (
+                f"{urllib.parse.unquote(url.username)}:{urllib.parse.unquote(url.password or '')}"
+            )
+            self.headers["Authorization"] = (
+                "Basic " + base64.b64encode(credentials.encode()).decode()
+            )
 
     def sample(self, t: float) -> Sample:
         p = self.params
@@ -51,7 +60,7 @@ class HttpSession:
         conn = conn_type(self.host, self.port, timeout=p.timeout)
         start = time.monotonic()
         try:
-            conn.request(p.method, self.path, headers=p.headers)
+            conn.request(p.method, self.path, headers=self.headers)
             response = conn.getresponse()
             body = response.read()
             latency = time.monotonic() - start
