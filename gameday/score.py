@@ -62,9 +62,12 @@ def score_journal(records: Sequence[dict[str, Any]]) -> Scorecard:
     start: dict[str, Any] = next(
         (r for r in records if r["type"] == "run-start"), {"t": 0.0, "wall": 0.0}
     )
-    end = next((r for r in records if r["type"] == "run-end"), records[-1] if records else start)
+    ends = [r for r in records if r["type"] == "run-end"]
+    end = ends[-1] if ends else (records[-1] if records else start)
     weights = {e["scenario"]: e.get("weight", 1.0) for e in start.get("entries", [])}
-    scenarios = tuple(_score(seg, weights.get(seg.name, 1.0)) for seg in _segments(records))
+    scenarios = tuple(
+        _score(seg, weights.get(seg.name, 1.0)) for seg in _latest_attempts(_segments(records))
+    )
     scored = [(s.score or 0.0, s.weight) for s in scenarios]
     total = sum(w for _, w in scored)
     anything_scored = any(s.score is not None for s in scenarios)
@@ -110,6 +113,14 @@ def _segments(records: Sequence[dict[str, Any]]) -> list[_Segment]:
             if record["type"] == "scenario-end":
                 current = None
     return segments
+
+
+def _latest_attempts(segments: list[_Segment]) -> list[_Segment]:
+    """A resumed drill runs an interrupted scenario again: score each entry's last attempt."""
+    latest: dict[Any, _Segment] = {}
+    for position, seg in enumerate(segments):
+        latest[seg.events[0].get("index", f"#{position}")] = seg
+    return list(latest.values())
 
 
 def _score(seg: _Segment, weight: float) -> ScenarioScore:

@@ -11,7 +11,11 @@ from gameday.cli.app import app
 from gameday.cli.exit_codes import ExitCode
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from gameday.execute.runner import RunOptions
+    from gameday.execute.view import View
     from gameday.model.scenario import Drill, Scenario
     from gameday.model.scorecard import Scorecard
 
@@ -42,7 +46,8 @@ def run(
     from gameday.execute.runner import RunOptions
     from gameday.validate import load
 
-    subject = load(path, parse_overrides(set_, values))
+    overrides = parse_overrides(set_, values)
+    subject = load(path, overrides)
     options = RunOptions(
         dry_run=dry_run,
         auto_approve=auto_approve,
@@ -50,7 +55,7 @@ def run(
         guardrails=load_config().guardrails,
         confirm=confirm,
     )
-    raise typer.Exit(execute_and_report(subject, reports, options, live))
+    raise typer.Exit(execute_and_report(subject, reports, options, live, overrides))
 
 
 @app.command()
@@ -145,13 +150,24 @@ def _tty() -> bool:
 
 
 def execute_and_report(
-    subject: Scenario | Drill, reports: Path, options: RunOptions, live: bool | None
+    subject: Scenario | Drill,
+    reports: Path,
+    options: RunOptions,
+    live: bool | None,
+    overrides: dict[str, Any] | None = None,
 ) -> ExitCode:
+    from gameday.execute.run import execute
+
+    return _report_after(live, lambda view: execute(subject, reports, options, view, overrides))
+
+
+def _report_after(live: bool | None, go: Callable[[View], tuple[Path, bool]]) -> ExitCode:
+    """Runs `go` with the live or plain view, then scores, renders and summarises."""
     from gameday.cli.console import err
     from gameday.execute.journal import read_journal
-    from gameday.execute.run import JOURNAL, execute
+    from gameday.execute.run import JOURNAL
     from gameday.execute.safety import terminate_as_interrupt
-    from gameday.execute.view import LiveView, PlainView, View
+    from gameday.execute.view import LiveView, PlainView
     from gameday.render import render_all
     from gameday.score import score_journal
 
@@ -159,12 +175,83 @@ def execute_and_report(
     view: View = LiveView(err) if use_live else PlainView(err)
     terminate_as_interrupt()
     try:
-        run_dir, interrupted = execute(subject, reports, options, view)
+        run_dir, interrupted = go(view)
     finally:
         view.close()
     card = score_journal(read_journal(run_dir / JOURNAL))
     print_summary(card, render_all(card, run_dir))
     return exit_code_for(card, interrupted)
+
+
+@app.command()
+def resume(
+    run_dir: Path = typer.Argument(
+        ..., help="The run directory of an interrupted or crashed drill."
+    ),
+    set_: list[str] = typer.Option(
+        [], "--set", help="Params again, e.g. secrets that were masked."
+    ),
+    values: list[Path] = typer.Option([], "--values", help="YAML file of params (repeatable)."),
+    auto_approve: bool = typer.Option(
+        False, "--auto-approve", help="Approve manual steps without asking."
+    ),
+    confirm: str | None = typer.Option(
+        None, "--confirm", help="Type a production context's name to allow it."
+    ),
+    live: bool | None = LIVE,
+) -> None:
+    """Continue an interrupted drill from the first scenario that did not finish."""
+    from gameday.cli.console import out
+    from gameday.cli.params import parse_overrides
+    from gameday.config import load_config
+    from gameday.errors import InputError, Location, Problem, UsageError
+    from gameday.execute.journal import read_journal
+    from gameday.execute.recover import recover as recover_run
+    from gameday.execute.run import JOURNAL, entries_of, first_unfinished
+    from gameday.execute.run import resume as resume_run
+    from gameday.execute.runner import RunOptions
+    from gameday.redact import MASK
+    from gameday.validate import load, merge_params
+
+    journal = run_dir / JOURNAL
+    if not journal.is_file():
+        raise InputError(
+            problems=[Problem(Location(str(journal)), "no journal here", "name a run directory")]
+        )
+    records = read_journal(journal)
+    start = next((r for r in records if r["type"] == "run-start"), None)
+    if start is None or "source" not in start:
+        raise UsageError(
+            f"{journal} has no resumable run-start record",
+            hint="only runs of gameday >= 0.1 resume",
+        )
+    cli = parse_overrides(set_, values)
+    stored = start.get("overrides", {})
+    masked = sorted(k for k, v in stored.items() if v == MASK and k not in cli)
+    if masked:
+        raise UsageError(
+            f"these params were secrets and are not in the journal: {', '.join(masked)}",
+            hint="pass them again: " + " ".join(f"--set {k}=..." for k in masked),
+        )
+    subject = load(Path(start["source"]), merge_params(stored, cli))
+    for result in recover_run(run_dir):  # a crashed run may have left a fault behind
+        out.print(f"recovered {result.item.key}: {'reverted' if result.ok else result.detail}")
+    index = first_unfinished(records)
+    if index >= len(entries_of(subject)):
+        out.print("every scenario of this run finished; nothing to resume")
+        raise typer.Exit(ExitCode.OK)
+    out.print(f"resuming {subject.name} at scenario {index + 1} of {len(entries_of(subject))}")
+    options = RunOptions(
+        auto_approve=auto_approve,
+        interactive=_tty(),
+        guardrails=load_config().guardrails,
+        confirm=confirm,
+    )
+    raise typer.Exit(
+        _report_after(
+            live, lambda view: (run_dir, resume_run(run_dir, subject, options, view, index))
+        )
+    )
 
 
 def exit_code_for(card: Scorecard, interrupted: bool) -> ExitCode:

@@ -25,8 +25,8 @@ FLUSH_EVERY = 0.5
 class Clock:
     """Seconds since the run started, on the monotonic clock."""
 
-    def __init__(self) -> None:
-        self.origin = time.monotonic()
+    def __init__(self, offset: float = 0.0) -> None:
+        self.origin = time.monotonic() - offset
         self.wall_origin = time.time()
 
     def __call__(self) -> float:

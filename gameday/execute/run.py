@@ -11,14 +11,18 @@ import platform
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 
 from gameday import __version__
-from gameday.execute.journal import Clock, JournalWriter
+from gameday.execute.journal import Clock, JournalWriter, read_journal
 from gameday.execute.runner import RunOptions, ScenarioRun
 from gameday.execute.view import View
 from gameday.model.scenario import Drill, DrillEntry, Scenario
+from gameday.redact import find_secrets
 
 JOURNAL = "journal.jsonl"
+RESUME_GAP = 1.0
+"""Seconds put between a crashed or interrupted run's last record and the resumed part."""
 
 
 def new_run_dir(reports: Path, name: str) -> Path:
@@ -28,13 +32,25 @@ def new_run_dir(reports: Path, name: str) -> Path:
     return path
 
 
+def entries_of(subject: Scenario | Drill) -> tuple[DrillEntry, ...]:
+    return subject.entries if isinstance(subject, Drill) else (DrillEntry(subject, 1.0),)
+
+
 def execute(
-    subject: Scenario | Drill, reports: Path, options: RunOptions, view: View
+    subject: Scenario | Drill,
+    reports: Path,
+    options: RunOptions,
+    view: View,
+    overrides: dict[str, Any] | None = None,
 ) -> tuple[Path, bool]:
-    """Runs every scenario; returns the run directory and whether it was interrupted."""
-    entries = subject.entries if isinstance(subject, Drill) else (DrillEntry(subject, 1.0),)
+    """Runs every scenario; returns the run directory and whether it was interrupted.
+
+    `overrides` (the --set/--values params) are journaled, secrets masked, so that
+    `gameday resume` can load the same drill again."""
+    entries = entries_of(subject)
     run_dir = new_run_dir(reports, subject.name)
     journal = JournalWriter(run_dir / JOURNAL, Clock())
+    journal.redactor.add(find_secrets(overrides or {}))
     drill_meta = None
     if isinstance(subject, Drill):
         drill_meta = {
@@ -51,6 +67,8 @@ def execute(
         run_id=run_dir.name,
         name=subject.name,
         kind="drill" if isinstance(subject, Drill) else "scenario",
+        source=str(Path(subject.source).resolve()),
+        overrides=overrides or {},
         entries=[{"scenario": e.scenario.name, "weight": e.weight} for e in entries],
         drill=drill_meta,
         options={"dry_run": options.dry_run, "auto_approve": options.auto_approve},
@@ -58,15 +76,47 @@ def execute(
         pid=os.getpid(),
         gameday=__version__,
     )
+    return run_dir, _run_entries(subject, journal, options, view, 0)
+
+
+def resume(
+    run_dir: Path, subject: Scenario | Drill, options: RunOptions, view: View, start: int
+) -> bool:
+    """Runs entries `start`.. of `subject` into the existing journal of `run_dir`;
+    returns whether it was interrupted. The clock continues after the last record."""
+    records = read_journal(run_dir / JOURNAL)
+    last_t = max((float(r.get("t", 0.0)) for r in records), default=0.0)
+    journal = JournalWriter(run_dir / JOURNAL, Clock(offset=last_t + RESUME_GAP))
+    journal.event("run-resumed", sync=True, from_index=start, pid=os.getpid())
+    return _run_entries(subject, journal, options, view, start)
+
+
+def first_unfinished(records: list[dict[str, Any]]) -> int:
+    """Index of the first scenario without a finished (not interrupted) end."""
+    finished = set()
+    index = None
+    for record in records:
+        if record["type"] == "scenario-start":
+            index = record.get("index")
+        elif record["type"] == "scenario-end" and record.get("outcome") != "interrupted":
+            finished.add(index)
+    count = next((len(r.get("entries", [])) for r in records if r["type"] == "run-start"), 0)
+    return next((i for i in range(count) if i not in finished), count)
+
+
+def _run_entries(
+    subject: Scenario | Drill, journal: JournalWriter, options: RunOptions, view: View, start: int
+) -> bool:
     interrupted = False
     drill_deadline = subject.deadline if isinstance(subject, Drill) else None
     deadline_at = None if drill_deadline is None else journal.clock() + drill_deadline
     try:
-        for entry in entries:
-            ScenarioRun(entry.scenario, journal, view, options, deadline_at).execute()
+        for index, entry in enumerate(entries_of(subject)):
+            if index >= start:
+                ScenarioRun(entry.scenario, journal, view, options, deadline_at, index).execute()
     except KeyboardInterrupt:
         interrupted = True
     finally:
         journal.event("run-end", sync=True, interrupted=interrupted)
         journal.close()
-    return run_dir, interrupted
+    return interrupted

@@ -59,7 +59,9 @@ class ScenarioRun:
         view: View,
         options: RunOptions,
         drill_deadline_at: float | None = None,
+        index: int = 0,
     ):
+        self.index = index
         journal.redactor.add(find_secrets(to_jsonable(scenario)))
         self.s, self.journal, self.options = scenario, journal, options
         self.view: View = RedactingView(view, journal.redactor.scrub)
@@ -80,7 +82,9 @@ class ScenarioRun:
     def execute(self) -> str:
         s = self.s
         self.view.scenario(s.name)
-        self.event("scenario-start", sync=True, scenario=s.name, spec=to_jsonable(s))
+        self.event(
+            "scenario-start", sync=True, scenario=s.name, index=self.index, spec=to_jsonable(s)
+        )
         outcome, reason = "completed", ""
         try:
             planned = self._preflight()
