@@ -12,7 +12,19 @@ from gameday.templates import template_names
 from tests.cli.helpers import gameday
 from tests.conftest import DATA, ROOT
 
-COMMANDS = ["run", "demo", "report", "proxy", "validate", "lint", "schema", "list", "new"]
+COMMANDS = [
+    "run",
+    "demo",
+    "report",
+    "recover",
+    "resume",
+    "proxy",
+    "validate",
+    "lint",
+    "schema",
+    "list",
+    "new",
+]
 
 
 def test_library_validates() -> None:
