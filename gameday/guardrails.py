@@ -17,8 +17,6 @@ from gameday.errors import RefusedError
 from gameday.model.scenario import Scenario
 from gameday.spec.units import Ratio
 
-PROTECTED_LABEL = "gameday.dev/protected"
-
 
 class KubeContextRule(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -19,7 +19,6 @@ from typing import Any
 from gameday.measure import (
     linear_score,
     outages,
-    percentile,
     phase_stats,
     recovered_at,
     time_to_detect,
@@ -27,6 +26,8 @@ from gameday.measure import (
 )
 from gameday.model.scorecard import ProbeReport, ScenarioScore, Scorecard, SloResult, StepResult
 from gameday.plugins.protocols import Sample
+from gameday.slo import evaluate as evaluate_slo
+from gameday.slo import measured_text
 
 SCHEMA = "gameday.report/v1"
 ZERO_AT = 3.0
@@ -148,7 +149,7 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
         _probe_report(seg, p, inject_t, verify_t, end_t, stabilization)
         for p in spec["steady_state"]["probes"]
     )
-    slos = tuple(_slo(s, seg, inject_t, verify_t) for s in spec.get("slos", ()))
+    slos = tuple(evaluate_slo(s, seg.samples, inject_t, verify_t) for s in spec.get("slos", ()))
     sli = _sli_probe(spec, probes)
     ttr = None if sli is None or inject_t is None else sli.time_to_recover
     if ttr is not None and inject_t is not None:
@@ -254,85 +255,6 @@ def _sli_probe(spec: dict[str, Any], probes: tuple[ProbeReport, ...]) -> ProbeRe
     return by_name.get(names[0]) if names else (probes[0] if probes else None)
 
 
-def _slo(slo: dict[str, Any], seg: _Segment, inject_t: float | None, verify_t: float) -> SloResult:
-    kind, name = slo["kind"], slo["name"]
-    objective = _objective_text(slo)
-    if slo.get("promql"):
-        return SloResult(
-            name,
-            kind,
-            objective,
-            None,
-            None,
-            detail="PromQL SLIs need a Prometheus source; not evaluated",
-        )
-    if inject_t is None:
-        return SloResult(
-            name, kind, objective, None, None, detail="no fault window (nothing injected)"
-        )
-    samples = window(seg.samples.get(slo["probe"], []), inject_t, verify_t)
-    if not samples:
-        return SloResult(
-            name, kind, objective, None, False, detail="no samples in the fault window", score=0.0
-        )
-    if kind == "availability":
-        ratio = sum(s.ok for s in samples) / len(samples)
-        allowed = 1.0 - slo["objective"]
-        consumed = (
-            (1.0 - ratio) / allowed if allowed > 0 else (0.0 if ratio == 1.0 else float("inf"))
-        )
-        met = ratio >= slo["objective"]
-        score = 100.0 if met else max(0.0, 100.0 * (2.0 - consumed)) if allowed > 0 else 0.0
-        return SloResult(
-            name,
-            kind,
-            objective,
-            round(ratio, 6),
-            met,
-            round(consumed, 4) if consumed != float("inf") else None,
-            f"{sum(s.ok for s in samples)}/{len(samples)} good",
-            round(min(score, 100.0), 1),
-        )
-    if kind == "latency":
-        measured = percentile(
-            [s.latency for s in samples if s.latency is not None], slo["percentile"]
-        )
-        met = measured is not None and measured <= slo["below"]
-        return SloResult(
-            name,
-            kind,
-            objective,
-            measured,
-            met,
-            None,
-            f"{len(samples)} samples",
-            100.0 if met else 0.0,
-        )
-    values = [s.value for s in samples if s.value is not None]
-    low, high = min(values, default=None), max(values, default=None)
-    met = (
-        bool(values)
-        and (slo.get("below") is None or high < slo["below"])
-        and (slo.get("above") is None or low > slo["above"])
-    )
-    measured = high if slo.get("below") is not None else low
-    return SloResult(
-        name, kind, objective, measured, met, None, f"range {low}..{high}", 100.0 if met else 0.0
-    )
-
-
-def _objective_text(slo: dict[str, Any]) -> str:
-    if slo["kind"] == "availability":
-        return f">= {slo['objective'] * 100:g}% good"
-    if slo["kind"] == "latency":
-        return f"p{slo['percentile']:g} < {slo['below'] * 1000:g}ms"
-    parts = [
-        f"< {slo['below']:g}" if slo.get("below") is not None else "",
-        f"> {slo['above']:g}" if slo.get("above") is not None else "",
-    ]
-    return " and ".join(p for p in parts if p)
-
-
 def _rollback_ok(seg: _Segment) -> bool:
     failed_step = any(
         e["type"] == "step-end" and e["section"] == "rollback" and not e["ok"] for e in seg.events
@@ -351,16 +273,6 @@ def _gated(
         or (injected and not touched)
         or (injected and ttr is None and spec.get("recovery", {}).get("rto") is not None)
     )
-
-
-def _measured_text(slo: SloResult) -> str:
-    if slo.measured is None:
-        return "nothing"
-    if slo.kind == "availability":
-        return f"{slo.measured * 100:.2f}%"
-    if slo.kind == "latency":
-        return f"{slo.measured * 1000:.0f}ms"
-    return f"{slo.measured:g}"
 
 
 def _components(
@@ -410,7 +322,7 @@ def _reasons(
     if seg.first("injection-applied") and not touched:
         reasons.append("the fault touched nothing")
     reasons += [
-        f"SLO '{s.name}' missed: {s.objective}, measured {_measured_text(s)}"
+        f"SLO '{s.name}' missed: {s.objective}, measured {measured_text(s)}"
         for s in slos
         if s.met is False
     ]

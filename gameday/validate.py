@@ -44,13 +44,6 @@ def load_with_document(
     return doc, _scenario(doc, params or {})
 
 
-def load_scenario(path: Path, params: dict[str, Any] | None = None) -> m.Scenario:
-    loaded = load(path, params)
-    if not isinstance(loaded, m.Scenario):
-        raise InputError(problems=[Problem(Document(str(path), {}, {}).locate(()), "is a Drill")])
-    return loaded
-
-
 def check_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
     """Validate files and directories; returns (files checked, problems found)."""
     problems: list[Problem] = []

@@ -14,6 +14,7 @@ PACKAGE = ROOT / "gameday"
 PURE = [
     "errors.py",
     "guardrails.py",
+    "slo.py",
     "load.py",
     "template.py",
     "validate.py",

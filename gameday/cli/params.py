@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from gameday.errors import InputError, Location, Problem, UsageError
+from gameday.errors import UsageError
 
 
 def parse_overrides(sets: list[str], values_files: list[Path]) -> dict[str, Any]:
@@ -33,11 +33,3 @@ def parse_overrides(sets: list[str], values_files: list[Path]) -> dict[str, Any]
         layer[parts[-1]] = value
         layers.append(node)
     return merge_params(*layers)
-
-
-def require_paths(paths: list[Path]) -> None:
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        raise InputError(
-            problems=[Problem(Location(str(p)), "no such file or directory") for p in missing]
-        )

@@ -14,8 +14,6 @@ from gameday.errors import TargetError
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 
-PROTECTED_LABEL = "gameday.dev/protected"
-
 
 class KubernetesParams(PluginParams):
     context: str | None = Field(
