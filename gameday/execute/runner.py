@@ -120,6 +120,11 @@ class ScenarioRun:
     def _preflight(self) -> Injection:
         self.phase("preflight")
         s = self.s
+        if not hasattr(self.fault, "inject"):
+            raise ScenarioEnded(
+                "not-run",
+                f"fault `{s.fault.type}` validates and plans, but this release cannot run it yet",
+            )
         target_plugin = registry("target").get(s.target.kind)()
         identity = getattr(target_plugin, "identity", None)
         if identity is not None:  # before connecting: is this the cluster we think it is?

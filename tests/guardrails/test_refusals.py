@@ -115,10 +115,9 @@ def test_passing_every_guardrail_reaches_the_target(project: Path) -> None:
     scenario = project / "ten-percent.yaml"
     scenario.write_text(POD_DELETE.read_text().replace("percent: 33%", "percent: 10%"))
     done = run(project, scenario, "--set", "context=prod", "--confirm", "prod")
-    assert "refused" not in done.stdout
-    assert (
-        "cannot run faults yet" in done.stdout
-    )  # the next stop: this release has no Kubernetes adapter
+    assert "refused by guardrail" not in done.stdout
+    # every guardrail passed; the next stop is the (unreachable, fake) API server itself
+    assert "cannot reach the API server https://127.0.0.2:6443" in done.stdout
 
 
 def test_local_process_allow_list_refuses_before_touching(project: Path, stack: DemoStack) -> None:

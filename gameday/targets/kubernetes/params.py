@@ -6,11 +6,10 @@ release does not ship yet: `connect` says so plainly instead of pretending.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, NoReturn
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from gameday.errors import TargetError
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 
@@ -43,11 +42,10 @@ class KubernetesTarget:
         server = None if params.context is None else server_of(params.context, params.kubeconfig)
         return {"context": params.context, "server": server}
 
-    def connect(self, params: KubernetesParams) -> NoReturn:
-        raise TargetError(
-            "the Kubernetes target validates and plans in this release, but cannot run faults yet",
-            hint="run local scenarios for now; the Kubernetes adapter is tracked as its own issue",
-        )
+    def connect(self, params: KubernetesParams) -> Any:
+        from gameday.targets.kubernetes.adapter import connect
+
+        return connect(params)
 
 
 class Selection(PluginParams):
@@ -83,21 +81,10 @@ class PodDeleteParams(Selection):
     grace_period: Duration | None = Field(None, description="Termination grace period, seconds.")
 
 
-class PodDelete(_KubeFault):
-    name: ClassVar[str] = "pod-delete"
-    Params: ClassVar[type[PodDeleteParams]] = PodDeleteParams
-    reversible: ClassVar[bool] = False
-
-
 class WorkloadScaleParams(PluginParams):
     workload: str = Field(pattern=r"^(deployment|statefulset)/[a-z0-9.-]+$")
     namespace: str | None = None
     replicas: int = Field(0, ge=0, description="Scale to this many replicas.")
-
-
-class WorkloadScale(_KubeFault):
-    name: ClassVar[str] = "workload-scale"
-    Params: ClassVar[type[WorkloadScaleParams]] = WorkloadScaleParams
 
 
 class NodeDrainParams(PluginParams):
@@ -161,13 +148,8 @@ class NamespaceDelete(_KubeFault):
 
 
 class K8sConditionParams(PluginParams):
-    kind: Literal["deployment-available", "pods-ready", "exists", "absent", "restarts"]
+    kind: Literal["deployment-available", "pods-ready"]
     object: str | None = None
     namespace: str | None = None
     labels: dict[str, str] = {}
     min_ready: int = Field(1, ge=0)
-
-
-class K8sCondition:
-    name: ClassVar[str] = "k8s-condition"
-    Params: ClassVar[type[K8sConditionParams]] = K8sConditionParams

@@ -1,0 +1,158 @@
+"""Kubernetes faults that run against a real API server: pod-delete, workload-scale."""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, ClassVar
+
+from kubernetes import client
+
+from gameday.errors import TargetError
+from gameday.plugins.protocols import Injection
+from gameday.targets.kubernetes.adapter import KubernetesSession
+from gameday.targets.kubernetes.params import PodDeleteParams, Selection, WorkloadScaleParams
+
+PROTECTED = "gameday.dev/protected"
+"""Pods and namespaces labelled `gameday.dev/protected=true` are never touched."""
+
+
+def _labels(session: KubernetesSession, sel: Selection, namespace: str) -> str:
+    labels = dict(sel.labels)
+    if sel.owner:
+        kind, name = sel.owner.split("/", 1)
+        read = (
+            session.apps.read_namespaced_deployment
+            if kind == "deployment"
+            else session.apps.read_namespaced_stateful_set
+        )
+        workload = session.call("get", f"{kind}s", namespace, lambda: read(name, namespace))
+        labels.update(workload.spec.selector.match_labels or {})
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def _protected_namespace(session: KubernetesSession, namespace: str) -> bool:
+    ns = session.call("get", "namespaces", None, lambda: session.core.read_namespace(namespace))
+    return (ns.metadata.labels or {}).get(PROTECTED) == "true"
+
+
+def select_pods(session: KubernetesSession, sel: Selection) -> list[Any]:
+    namespace = sel.namespace or session.namespace
+    if _protected_namespace(session, namespace):
+        return []
+    pods = [
+        p
+        for p in session.pods(namespace, _labels(session, sel, namespace), sel.field_selector)
+        if p.metadata.deletion_timestamp is None
+        and (p.metadata.labels or {}).get(PROTECTED) != "true"
+        and (not sel.names or p.metadata.name in sel.names)
+    ]
+    pods.sort(key=lambda p: p.metadata.name)
+    wanted = math.ceil(len(pods) * sel.percent) if sel.percent is not None else (sel.count or 1)
+    if sel.max is not None:
+        wanted = min(wanted, sel.max)
+    return pods[:wanted]
+
+
+class PodDelete:
+    """Deletes selected pods (UID-preconditioned). Irreversible: their controllers replace them."""
+
+    name: ClassVar[str] = "pod-delete"
+    Params: ClassVar[type[PodDeleteParams]] = PodDeleteParams
+    target_kind: ClassVar[str] = "kubernetes"
+    destructive: ClassVar[bool] = True
+    reversible: ClassVar[bool] = False
+
+    def select(self, params: PodDeleteParams, target: KubernetesSession) -> Injection:
+        pods = select_pods(target, params)
+        return Injection(
+            self.name,
+            tuple(f"pod:{p.metadata.namespace}/{p.metadata.name} {p.metadata.uid}" for p in pods),
+            undo={"pods": [[p.metadata.namespace, p.metadata.name, p.metadata.uid] for p in pods]},
+        )
+
+    def inject(
+        self, injection: Injection, params: PodDeleteParams, target: KubernetesSession
+    ) -> Injection:
+        grace = None if params.grace_period is None else int(params.grace_period)
+        deleted = []
+        for namespace, name, uid in injection.undo["pods"]:
+            body = client.V1DeleteOptions(
+                grace_period_seconds=grace, preconditions=client.V1Preconditions(uid=uid)
+            )
+            try:
+                target.call(
+                    "delete",
+                    "pods",
+                    namespace,
+                    functools.partial(
+                        target.core.delete_namespaced_pod, name, namespace, body=body
+                    ),
+                )
+                deleted.append(uid)
+            except TargetError as exc:  # already gone or replaced (UID precondition)
+                if "404" not in exc.message and "409" not in exc.message:
+                    raise
+        return Injection(
+            self.name, injection.targets, injection.undo, {**injection.evidence, "deleted": deleted}
+        )
+
+    def revert(self, injection: Injection, target: KubernetesSession) -> None:
+        """Nothing to undo: the pods' controllers create replacements."""
+
+
+class WorkloadScale:
+    """Scales a Deployment or StatefulSet; revert restores the recorded replica count."""
+
+    name: ClassVar[str] = "workload-scale"
+    Params: ClassVar[type[WorkloadScaleParams]] = WorkloadScaleParams
+    target_kind: ClassVar[str] = "kubernetes"
+    destructive: ClassVar[bool] = True
+    reversible: ClassVar[bool] = True
+
+    def select(self, params: WorkloadScaleParams, target: KubernetesSession) -> Injection:
+        kind, name = params.workload.split("/", 1)
+        namespace = params.namespace or target.namespace
+        scale = target.call(
+            "get", f"{kind}s/scale", namespace, lambda: self._read(target, kind, name, namespace)
+        )
+        return Injection(
+            self.name,
+            (f"{kind}/{name} in {namespace}: {scale.spec.replicas} -> {params.replicas} replicas",),
+            undo={
+                "kind": kind,
+                "name": name,
+                "namespace": namespace,
+                "replicas": scale.spec.replicas,
+            },
+        )
+
+    def inject(
+        self, injection: Injection, params: WorkloadScaleParams, target: KubernetesSession
+    ) -> Injection:
+        self._scale(target, injection.undo, params.replicas)
+        return injection
+
+    def revert(self, injection: Injection, target: KubernetesSession) -> None:
+        self._scale(target, injection.undo, injection.undo["replicas"])
+
+    @staticmethod
+    def _read(target: KubernetesSession, kind: str, name: str, namespace: str) -> Any:
+        if kind == "deployment":
+            return target.apps.read_namespaced_deployment_scale(name, namespace)
+        return target.apps.read_namespaced_stateful_set_scale(name, namespace)
+
+    @staticmethod
+    def _scale(target: KubernetesSession, undo: dict[str, Any], replicas: int) -> None:
+        kind, name, namespace = undo["kind"], undo["name"], undo["namespace"]
+        patch = (
+            target.apps.patch_namespaced_deployment_scale
+            if kind == "deployment"
+            else target.apps.patch_namespaced_stateful_set_scale
+        )
+        target.call(
+            "patch",
+            f"{kind}s/scale",
+            namespace,
+            lambda: patch(name, namespace, {"spec": {"replicas": replicas}}),
+        )

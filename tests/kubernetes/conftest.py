@@ -1,0 +1,80 @@
+"""A real control plane (scripts/cluster: etcd, kube-apiserver, controller-manager,
+scheduler, kwok nodes) once per session, and a namespace with a Deployment per test.
+If the cluster cannot be built or started, the tests fail with the reason: no skip."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import urllib3
+from kubernetes import client, config
+
+from gameday.execute.waiting import wait_until
+from tests.conftest import ROOT
+
+CLUSTER = str(ROOT / "scripts" / "cluster")
+REPLICAS = 4
+
+
+@pytest.fixture(scope="session")
+def kubeconfig() -> Iterator[Path]:
+    done = subprocess.run([CLUSTER, "up", "3"], capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        pytest.fail(f"the test control plane did not start:\n{done.stderr[-4000:]}")
+    path = Path(done.stdout.strip().splitlines()[-1].split("=", 1)[1])
+    yield path
+    subprocess.run([CLUSTER, "down"], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def api(kubeconfig: Path) -> Any:
+    urllib3.disable_warnings(
+        urllib3.exceptions.InsecureRequestWarning
+    )  # the test cluster's self-signed cert
+    load: Any = config.new_client_from_config
+    return load(config_file=str(kubeconfig), context="gameday-test")
+
+
+def ready_pods(core: Any, namespace: str) -> list[Any]:
+    return [
+        p
+        for p in core.list_namespaced_pod(namespace, label_selector="app=web").items
+        if p.metadata.deletion_timestamp is None
+        and any(c.type == "Ready" and c.status == "True" for c in (p.status.conditions or []))
+    ]
+
+
+@pytest.fixture
+def workload(api: Any) -> Iterator[str]:
+    """A namespace with deployment/web (4 replicas on kwok nodes); deleted afterwards."""
+    core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
+    namespace = f"gd-e2e-{uuid.uuid4().hex[:6]}"
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace)))
+    template = client.V1PodTemplateSpec(
+        metadata=client.V1ObjectMeta(labels={"app": "web"}),
+        spec=client.V1PodSpec(
+            containers=[client.V1Container(name="web", image="registry.example/web:1")],
+            tolerations=[client.V1Toleration(key="kwok.x-k8s.io/node", operator="Exists")],
+        ),
+    )
+    apps.create_namespaced_deployment(
+        namespace,
+        client.V1Deployment(
+            metadata=client.V1ObjectMeta(name="web"),
+            spec=client.V1DeploymentSpec(
+                replicas=REPLICAS,
+                selector=client.V1LabelSelector(match_labels={"app": "web"}),
+                template=template,
+            ),
+        ),
+    )
+    assert wait_until(lambda: len(ready_pods(core, namespace)) == REPLICAS, 60, 0.2), (
+        "pods never became Ready"
+    )
+    yield namespace
+    core.delete_namespace(namespace)
