@@ -11,7 +11,12 @@ from kubernetes import client
 from gameday.errors import TargetError
 from gameday.plugins.protocols import Injection
 from gameday.targets.kubernetes.adapter import KubernetesSession
-from gameday.targets.kubernetes.params import PodDeleteParams, Selection, WorkloadScaleParams
+from gameday.targets.kubernetes.params import (
+    KubeFault,
+    PodDeleteParams,
+    Selection,
+    WorkloadScaleParams,
+)
 
 PROTECTED = "gameday.dev/protected"
 """Pods and namespaces labelled `gameday.dev/protected=true` are never touched."""
@@ -54,13 +59,11 @@ def select_pods(session: KubernetesSession, sel: Selection) -> list[Any]:
     return pods[:wanted]
 
 
-class PodDelete:
+class PodDelete(KubeFault):
     """Deletes selected pods (UID-preconditioned). Irreversible: their controllers replace them."""
 
     name: ClassVar[str] = "pod-delete"
     Params: ClassVar[type[PodDeleteParams]] = PodDeleteParams
-    target_kind: ClassVar[str] = "kubernetes"
-    destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = False
 
     def select(self, params: PodDeleteParams, target: KubernetesSession) -> Injection:
@@ -101,14 +104,11 @@ class PodDelete:
         """Nothing to undo: the pods' controllers create replacements."""
 
 
-class WorkloadScale:
+class WorkloadScale(KubeFault):
     """Scales a Deployment or StatefulSet; revert restores the recorded replica count."""
 
     name: ClassVar[str] = "workload-scale"
     Params: ClassVar[type[WorkloadScaleParams]] = WorkloadScaleParams
-    target_kind: ClassVar[str] = "kubernetes"
-    destructive: ClassVar[bool] = True
-    reversible: ClassVar[bool] = True
 
     def select(self, params: WorkloadScaleParams, target: KubernetesSession) -> Injection:
         kind, name = params.workload.split("/", 1)

@@ -71,7 +71,9 @@ class Selection(PluginParams):
         return self
 
 
-class _KubeFault:
+class KubeFault:
+    """What every Kubernetes fault shares: its target kind, destructive and reversible by default."""
+
     target_kind: ClassVar[str] = "kubernetes"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = True
@@ -102,7 +104,7 @@ class NodeDrainParams(PluginParams):
         return self
 
 
-class NodeDrain(_KubeFault):
+class NodeDrain(KubeFault):
     name: ClassVar[str] = "node-drain"
     Params: ClassVar[type[NodeDrainParams]] = NodeDrainParams
 
@@ -111,7 +113,7 @@ class NetworkPartitionParams(Selection):
     direction: Literal["ingress", "egress", "both"] = "both"
 
 
-class NetworkPartition(_KubeFault):
+class NetworkPartition(KubeFault):
     name: ClassVar[str] = "network-partition"
     Params: ClassVar[type[NetworkPartitionParams]] = NetworkPartitionParams
 
@@ -124,7 +126,7 @@ class ConfigCorruptParams(PluginParams):
     rollout: str | None = Field(None, pattern=r"^(deployment|statefulset)/[a-z0-9.-]+$")
 
 
-class ConfigCorrupt(_KubeFault):
+class ConfigCorrupt(KubeFault):
     name: ClassVar[str] = "config-corrupt"
     Params: ClassVar[type[ConfigCorruptParams]] = ConfigCorruptParams
 
@@ -141,7 +143,7 @@ class NamespaceDeleteParams(PluginParams):
     ]
 
 
-class NamespaceDelete(_KubeFault):
+class NamespaceDelete(KubeFault):
     name: ClassVar[str] = "namespace-delete"
     Params: ClassVar[type[NamespaceDeleteParams]] = NamespaceDeleteParams
     reversible: ClassVar[bool] = False
