@@ -5,6 +5,7 @@ If the cluster cannot be built or started, the tests fail with the reason: no sk
 from __future__ import annotations
 
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,13 +13,17 @@ from typing import Any
 
 import pytest
 import urllib3
+import yaml
 from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
 
 from gameday.execute.waiting import wait_until
 from tests.conftest import ROOT
 
 CLUSTER = str(ROOT / "scripts" / "cluster")
 REPLICAS = 4
+CRDS = ROOT.parent / "shared" / "data" / "chaos-mesh-crds"
+INSTALLED = ("stresschaos", "networkchaos")  # DNSChaos left out on purpose
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +83,24 @@ def workload(api: Any) -> Iterator[str]:
     )
     yield namespace
     core.delete_namespace(namespace)
+
+
+@pytest.fixture(scope="session")
+def chaos_mesh_crds(api: Any) -> None:
+    extensions = client.ApiextensionsV1Api(api)
+    for plural in INSTALLED:
+        body = yaml.safe_load((CRDS / f"chaos-mesh.org_{plural}.yaml").read_text())
+        try:
+            extensions.create_custom_resource_definition(body)
+        except ApiException as exc:
+            if exc.status != 409:  # already installed by an earlier run
+                raise
+    for plural in INSTALLED:
+        name = f"{plural}.chaos-mesh.org"
+        deadline = time.monotonic() + 30
+        while not any(
+            c.type == "Established" and c.status == "True"
+            for c in extensions.read_custom_resource_definition(name).status.conditions or []
+        ):
+            assert time.monotonic() < deadline, f"{name} never became Established"
+            time.sleep(0.2)

@@ -31,6 +31,8 @@ class KubernetesSession:
         # optional); only Injection records and Samples leave this package.
         self.core: Any = client.CoreV1Api(api)
         self.apps: Any = client.AppsV1Api(api)
+        self.custom: Any = client.CustomObjectsApi(api)
+        self.crds: Any = client.ApiextensionsV1Api(api)
 
     @property
     def namespace(self) -> str:

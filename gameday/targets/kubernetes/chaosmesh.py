@@ -1,0 +1,205 @@
+"""Faults inside containers, driven through Chaos Mesh instead of our own node agents:
+`pod-stress` (StressChaos), `pod-network` (NetworkChaos), `pod-dns` (DNSChaos).
+
+gameday names the object before creating it (so the journal can delete it after a
+crash), sets Chaos Mesh's own `duration` as a dead-man's switch, labels it
+`app.kubernetes.io/managed-by: gameday`, and deletes it on revert.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from gameday.errors import TargetError
+from gameday.plugins.protocols import Injection
+from gameday.spec.base import PluginParams
+from gameday.spec.units import Duration, Ratio
+from gameday.targets.kubernetes.adapter import KubernetesSession
+from gameday.targets.kubernetes.params import KubeFault
+
+GROUP, VERSION = "chaos-mesh.org", "v1alpha1"
+MANAGED_BY = {"app.kubernetes.io/managed-by": "gameday"}
+
+
+class ChaosTarget(PluginParams):
+    namespace: str | None = None
+    labels: dict[str, str] = Field(min_length=1, description="Pods to affect, by label.")
+    mode: Literal["one", "all", "fixed", "fixed-percent", "random-max-percent"] = "one"
+    value: str | None = Field(None, description="For fixed / fixed-percent modes.")
+    max_duration: Duration = Field(
+        600.0, description="Chaos Mesh ends the chaos by itself after this."
+    )
+
+
+class PodStressParams(ChaosTarget):
+    cpu_workers: int | None = Field(None, ge=1)
+    cpu_load: int = Field(100, ge=1, le=100, description="Percent per CPU worker.")
+    memory_workers: int | None = Field(None, ge=1)
+    memory_size: str = Field(
+        "256MB", description="Per memory worker, Chaos Mesh units (e.g. 256MB)."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> PodStressParams:
+        if self.cpu_workers is None and self.memory_workers is None:
+            raise ValueError("give `cpu_workers`, `memory_workers` or both")
+        return self
+
+
+class PodNetworkParams(ChaosTarget):
+    action: Literal["delay", "loss"] = "delay"
+    latency: Duration | None = None
+    jitter: Duration = 0.0
+    loss: Ratio | None = None
+    direction: Literal["to", "from", "both"] = "to"
+
+    @model_validator(mode="after")
+    def _matching(self) -> PodNetworkParams:
+        if self.action == "delay" and self.latency is None:
+            raise ValueError("`action: delay` needs `latency`")
+        if self.action == "loss" and self.loss is None:
+            raise ValueError("`action: loss` needs `loss`")
+        return self
+
+
+class PodDnsParams(ChaosTarget):
+    action: Literal["error", "random"] = "error"
+    patterns: list[str] = Field(["*"], description="Domain patterns to affect.")
+
+
+def _ms(seconds: float) -> str:
+    return f"{round(seconds * 1000)}ms"
+
+
+class _ChaosMeshFault(KubeFault):
+    name: ClassVar[str]
+    kind: ClassVar[str]
+    plural: ClassVar[str]
+
+    def spec(self, params: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def select(self, params: ChaosTarget, target: KubernetesSession) -> Injection:
+        crd = f"{self.plural}.{GROUP}"
+        try:
+            target.call(
+                "get",
+                "customresourcedefinitions",
+                None,
+                functools.partial(target.crds.read_custom_resource_definition, crd),
+            )
+        except TargetError as exc:
+            if "404" not in exc.message:
+                raise
+            raise TargetError(
+                f"Chaos Mesh's {self.kind} CRD ({crd}) is not installed in this cluster",
+                hint="install Chaos Mesh (its Helm chart installs the CRDs and the controller)",
+            ) from None
+        namespace = params.namespace or target.namespace
+        labels = ",".join(f"{k}={v}" for k, v in sorted(params.labels.items()))
+        pods = [
+            p.metadata.name
+            for p in target.pods(namespace, labels, None)
+            if p.metadata.deletion_timestamp is None
+        ]
+        if not pods:
+            return Injection(self.name, (), evidence={"selector": labels})
+        name = f"gameday-{self.name}-{uuid.uuid4().hex[:8]}"
+        body = {
+            "apiVersion": f"{GROUP}/{VERSION}",
+            "kind": self.kind,
+            "metadata": {"name": name, "namespace": namespace, "labels": MANAGED_BY},
+            "spec": {
+                "mode": params.mode,
+                **({"value": params.value} if params.value else {}),
+                "selector": {"namespaces": [namespace], "labelSelectors": dict(params.labels)},
+                "duration": f"{int(params.max_duration)}s",
+                **self.spec(params),
+            },
+        }
+        return Injection(
+            self.name,
+            (f"{self.plural}:{namespace}/{name} over {len(pods)} pods ({params.mode})",),
+            undo={"namespace": namespace, "name": name, "plural": self.plural},
+            evidence={"object": body, "pods": pods[:50]},
+        )
+
+    def inject(
+        self, injection: Injection, params: ChaosTarget, target: KubernetesSession
+    ) -> Injection:
+        undo = injection.undo
+        create = functools.partial(
+            target.custom.create_namespaced_custom_object,
+            GROUP,
+            VERSION,
+            undo["namespace"],
+            undo["plural"],
+            injection.evidence["object"],
+        )
+        target.call("create", undo["plural"], undo["namespace"], create)
+        return injection
+
+    def revert(self, injection: Injection, target: KubernetesSession) -> None:
+        undo = injection.undo
+        if not undo:
+            return
+        delete = functools.partial(
+            target.custom.delete_namespaced_custom_object,
+            GROUP,
+            VERSION,
+            undo["namespace"],
+            undo["plural"],
+            undo["name"],
+        )
+        try:
+            target.call("delete", undo["plural"], undo["namespace"], delete)
+        except TargetError as exc:
+            if "404" not in exc.message:  # already gone: revert is idempotent
+                raise
+
+
+class PodStress(_ChaosMeshFault):
+    name: ClassVar[str] = "pod-stress"
+    Params: ClassVar[type[PodStressParams]] = PodStressParams
+    kind: ClassVar[str] = "StressChaos"
+    plural: ClassVar[str] = "stresschaos"
+    destructive: ClassVar[bool] = False
+
+    def spec(self, params: PodStressParams) -> dict[str, Any]:
+        stressors: dict[str, Any] = {}
+        if params.cpu_workers:
+            stressors["cpu"] = {"workers": params.cpu_workers, "load": params.cpu_load}
+        if params.memory_workers:
+            stressors["memory"] = {"workers": params.memory_workers, "size": params.memory_size}
+        return {"stressors": stressors}
+
+
+class PodNetwork(_ChaosMeshFault):
+    name: ClassVar[str] = "pod-network"
+    Params: ClassVar[type[PodNetworkParams]] = PodNetworkParams
+    kind: ClassVar[str] = "NetworkChaos"
+    plural: ClassVar[str] = "networkchaos"
+
+    def spec(self, params: PodNetworkParams) -> dict[str, Any]:
+        detail: dict[str, Any]
+        if params.action == "delay":
+            detail = {
+                "delay": {"latency": _ms(params.latency or 0.0), "jitter": _ms(params.jitter)}
+            }
+        else:
+            detail = {"loss": {"loss": f"{(params.loss or 0.0) * 100:g}"}}
+        return {"action": params.action, "direction": params.direction, **detail}
+
+
+class PodDns(_ChaosMeshFault):
+    name: ClassVar[str] = "pod-dns"
+    Params: ClassVar[type[PodDnsParams]] = PodDnsParams
+    kind: ClassVar[str] = "DNSChaos"
+    plural: ClassVar[str] = "dnschaos"
+
+    def spec(self, params: PodDnsParams) -> dict[str, Any]:
+        return {"action": params.action, "patterns": params.patterns}
