@@ -87,6 +87,10 @@ def workload(api: Any) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def chaos_mesh_crds(api: Any) -> None:
+    if not CRDS.is_dir():
+        pytest.fail(
+            f"Chaos Mesh CRDs not found at {CRDS}: the tests expect shared/ beside the repository"
+        )
     extensions = client.ApiextensionsV1Api(api)
     for plural in INSTALLED:
         body = yaml.safe_load((CRDS / f"chaos-mesh.org_{plural}.yaml").read_text())

@@ -72,7 +72,14 @@ def test_chaos_object_lives_exactly_as_long_as_the_fault(
     assert s.outcome == "completed", s.reasons
     (obj,) = seen  # created once, accepted by the API server against Chaos Mesh's schema
     assert obj["metadata"]["labels"] == {"app.kubernetes.io/managed-by": "gameday"}
-    assert obj["spec"]["selector"] == {"namespaces": [workload], "labelSelectors": {"app": "web"}}
+    assert obj["spec"]["selector"] == {
+        "namespaces": [workload],
+        "labelSelectors": {"app": "web"},
+        # Chaos Mesh picks the pods itself, so protected ones are excluded in the selector
+        "expressionSelectors": [
+            {"key": "gameday.dev/protected", "operator": "NotIn", "values": ["true"]}
+        ],
+    }
     assert obj["spec"]["duration"] == "120s"  # Chaos Mesh's own dead-man's switch
     if plural == "networkchaos":
         assert obj["spec"]["delay"] == {"latency": "150ms", "jitter": "20ms"}

@@ -19,6 +19,7 @@ from gameday.plugins.protocols import Injection
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 from gameday.targets.kubernetes.adapter import KubernetesSession
+from gameday.targets.kubernetes.faults import PROTECTED
 from gameday.targets.kubernetes.params import KubeFault
 
 GROUP, VERSION = "chaos-mesh.org", "v1alpha1"
@@ -105,6 +106,7 @@ class _ChaosMeshFault(KubeFault):
             p.metadata.name
             for p in target.pods(namespace, labels, None)
             if p.metadata.deletion_timestamp is None
+            and (p.metadata.labels or {}).get(PROTECTED) != "true"
         ]
         if not pods:
             return Injection(self.name, (), evidence={"selector": labels})
@@ -116,7 +118,13 @@ class _ChaosMeshFault(KubeFault):
             "spec": {
                 "mode": params.mode,
                 **({"value": params.value} if params.value else {}),
-                "selector": {"namespaces": [namespace], "labelSelectors": dict(params.labels)},
+                "selector": {
+                    "namespaces": [namespace],
+                    "labelSelectors": dict(params.labels),
+                    "expressionSelectors": [
+                        {"key": PROTECTED, "operator": "NotIn", "values": ["true"]}
+                    ],
+                },
                 "duration": f"{int(params.max_duration)}s",
                 **self.spec(params),
             },
