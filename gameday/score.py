@@ -34,7 +34,9 @@ ZERO_AT = 3.0
 """RTO/RPO multiple at which the recovery and data components reach zero."""
 GATED_CAP = 50.0
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
-NOT_SCORED = ("not-run", "dry-run", "refused", "error", "interrupted", "incomplete")
+DID_NOT_RUN = ("not-run", "dry-run", "refused")
+"""Outcomes where nothing was injected: verdict `not-run`."""
+NOT_SCORED = (*DID_NOT_RUN, "error", "interrupted", "incomplete")
 
 
 @dataclass
@@ -156,10 +158,8 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
         markers["recovered"] = inject_t + ttr
     audit = seg.first("data-audit")
     lost = audit["audit"]["lost_span"] if audit else None
-    plan = seg.first("plan") or {}
-    touched = tuple(
-        (seg.first("injection-applied") or plan).get("injection", {}).get("targets", ())
-    )
+    injection = (seg.first("injection-applied") or seg.first("plan") or {}).get("injection", {})
+    touched = tuple(injection.get("targets", ()))
     components = _components(spec, slos, ttr, lost, inject_t is not None)
     reasons = _reasons(seg, outcome, end_event, slos, ttr, lost, touched, spec)
     gated = _gated(seg, outcome, touched, ttr, spec)
@@ -173,7 +173,7 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
     verdict = (
         "pass"
         if not reasons and outcome == "completed"
-        else ("not-run" if outcome in NOT_SCORED[:3] else "fail")
+        else ("not-run" if outcome in DID_NOT_RUN else "fail")
     )
     abort_t, revert_t = markers.get("abort"), markers.get("revert")
     return ScenarioScore(
@@ -196,7 +196,7 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
             if e["type"] == "step-end"
         ),
         touched=touched,
-        evidence=(seg.first("injection-applied") or plan).get("injection", {}).get("evidence", {}),
+        evidence=injection.get("evidence", {}),
         markers=markers,
         time_to_recover=ttr,
         rto=recovery.get("rto"),

@@ -100,8 +100,7 @@ def report(
 ) -> None:
     """Re-score and re-render a run from its journal alone."""
     from gameday.errors import InputError, Location, Problem
-    from gameday.execute.journal import read_journal
-    from gameday.execute.run import JOURNAL
+    from gameday.execute.journal import JOURNAL, read_journal
     from gameday.render import render_all
     from gameday.score import score_journal
 
@@ -164,8 +163,7 @@ def execute_and_report(
 def _report_after(live: bool | None, go: Callable[[View], tuple[Path, bool]]) -> ExitCode:
     """Runs `go` with the live or plain view, then scores, renders and summarises."""
     from gameday.cli.console import err
-    from gameday.execute.journal import read_journal
-    from gameday.execute.run import JOURNAL
+    from gameday.execute.journal import JOURNAL, read_journal
     from gameday.execute.safety import terminate_as_interrupt
     from gameday.execute.view import LiveView, PlainView
     from gameday.render import render_all
@@ -205,9 +203,9 @@ def resume(
     from gameday.cli.params import parse_overrides
     from gameday.config import load_config
     from gameday.errors import InputError, Location, Problem, UsageError
-    from gameday.execute.journal import read_journal
+    from gameday.execute.journal import JOURNAL, read_journal
     from gameday.execute.recover import recover as recover_run
-    from gameday.execute.run import JOURNAL, entries_of, first_unfinished
+    from gameday.execute.run import entries_of, first_unfinished
     from gameday.execute.run import resume as resume_run
     from gameday.execute.runner import RunOptions
     from gameday.redact import MASK

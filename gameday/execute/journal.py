@@ -18,6 +18,9 @@ from typing import Any
 from gameday.plugins.protocols import Sample
 from gameday.redact import Redactor
 
+JOURNAL = "journal.jsonl"
+"""The journal's file name inside a run directory."""
+
 FLUSH_EVERY = 0.5
 """Seconds between flushes of buffered samples."""
 

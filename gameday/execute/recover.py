@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from gameday.errors import GamedayError
-from gameday.execute.journal import read_journal
+from gameday.execute.journal import JOURNAL, read_journal
 from gameday.execute.waiting import retry_transient
 from gameday.plugins.protocols import Injection
 from gameday.plugins.registry import registry
-
-JOURNAL = "journal.jsonl"
 
 
 @dataclass(frozen=True)

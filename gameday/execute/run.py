@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from gameday import __version__
-from gameday.execute.journal import Clock, JournalWriter, read_journal
+from gameday.execute.journal import JOURNAL, Clock, JournalWriter, read_journal
 from gameday.execute.runner import RunOptions, ScenarioRun
 from gameday.execute.view import View
 from gameday.model.scenario import Drill, DrillEntry, Scenario
 from gameday.redact import find_secrets
 
-JOURNAL = "journal.jsonl"
 RESUME_GAP = 1.0
 """Seconds put between a crashed or interrupted run's last record and the resumed part."""
 

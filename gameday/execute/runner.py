@@ -62,7 +62,8 @@ class ScenarioRun:
         index: int = 0,
     ):
         self.index = index
-        journal.redactor.add(find_secrets(to_jsonable(scenario)))
+        self.spec = to_jsonable(scenario)
+        journal.redactor.add(find_secrets(self.spec))
         self.s, self.journal, self.options = scenario, journal, options
         self.view: View = RedactingView(view, journal.redactor.scrub)
         self.clock: Clock = journal.clock
@@ -82,9 +83,7 @@ class ScenarioRun:
     def execute(self) -> str:
         s = self.s
         self.view.scenario(s.name)
-        self.event(
-            "scenario-start", sync=True, scenario=s.name, index=self.index, spec=to_jsonable(s)
-        )
+        self.event("scenario-start", sync=True, scenario=s.name, index=self.index, spec=self.spec)
         outcome, reason = "completed", ""
         try:
             planned = self._preflight()
@@ -105,9 +104,9 @@ class ScenarioRun:
             exit_on_next_interrupt(self.view.log)
             raise
         except RefusedError as exc:
-            outcome, reason = "refused", exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+            outcome, reason = "refused", _with_hint(exc)
         except GamedayError as exc:
-            outcome, reason = "error", exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+            outcome, reason = "error", _with_hint(exc)
         finally:
             with shielded_from_interrupts(self.view.log):
                 self._rollback()
@@ -294,3 +293,7 @@ class ScenarioRun:
 def _selector(planned: Injection, s: Scenario) -> str:
     describe = getattr(s.fault.params, "describe", None)
     return describe() if callable(describe) else str(planned.evidence or s.fault.params)
+
+
+def _with_hint(exc: GamedayError) -> str:
+    return exc.message + (f" (hint: {exc.hint})" if exc.hint else "")

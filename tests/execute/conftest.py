@@ -12,8 +12,8 @@ import pytest
 from rich.console import Console
 
 from gameday.demo.stack import DemoStack
-from gameday.execute.journal import read_journal
-from gameday.execute.run import JOURNAL, execute
+from gameday.execute.journal import JOURNAL, read_journal
+from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
 from gameday.model.scorecard import ProbeReport, ScenarioScore

@@ -11,8 +11,8 @@ import yaml
 from kubernetes import client, utils
 from rich.console import Console
 
-from gameday.execute.journal import read_journal
-from gameday.execute.run import JOURNAL, execute
+from gameday.execute.journal import JOURNAL, read_journal
+from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
 from gameday.score import score_journal
