@@ -79,6 +79,9 @@ class RefusedError(GamedayError):
 class TargetError(GamedayError):
     """The target did something unexpected; permanent unless `TransientError`."""
 
+    status: int | None = None
+    """The HTTP status of an API error, when there was one (404: the object is gone)."""
+
 
 class TransientError(TargetError):
     """A target error worth retrying (connection refused, 5xx, conflicts)."""

@@ -17,6 +17,9 @@ from gameday.errors import RefusedError
 from gameday.model.scenario import Scenario
 from gameday.spec.units import Ratio
 
+NODE_FAULTS = ("node-drain", "node-taint")
+"""Faults whose `count` production contexts cap at `max_nodes`."""
+
 
 class KubeContextRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -106,7 +109,7 @@ def _check_production(scenario: Scenario, rule: KubeContextRule, confirm: str | 
         )
     fault: Any = scenario.fault.params
     percent = getattr(fault, "percent", None)
-    pod_fault = scenario.fault.type in ("pod-delete", "network-partition")
+    pod_fault = scenario.fault.type == "pod-delete"
     if pod_fault and (percent is None or percent > rule.max_pod_percent):
         raise _refuse(
             "production-blast-radius",
@@ -114,10 +117,10 @@ def _check_production(scenario: Scenario, rule: KubeContextRule, confirm: str | 
             f" of pods; production allows at most {rule.max_pod_percent:.0%}",
             f"set `percent` to at most {rule.max_pod_percent:.0%}, or change `max_pod_percent`",
         )
-    if scenario.fault.type == "node-drain" and getattr(fault, "count", 1) > rule.max_nodes:
+    if scenario.fault.type in NODE_FAULTS and getattr(fault, "count", 1) > rule.max_nodes:
         raise _refuse(
             "production-blast-radius",
-            f"node-drain of {fault.count} nodes; production allows {rule.max_nodes}",
+            f"{scenario.fault.type} of {fault.count} nodes; production allows {rule.max_nodes}",
             "lower `count`, or change `max_nodes` for this context",
         )
 

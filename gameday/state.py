@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 
 def state_dir() -> Path:
@@ -11,3 +13,24 @@ def state_dir() -> Path:
     path = Path(os.environ.get("GAMEDAY_STATE", Path.home() / ".local" / "state" / "gameday"))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def private_path(group: str, name: str) -> Path:
+    """A path under state_dir()/group (0700) for data that may hold secrets."""
+    folder = state_dir() / group
+    folder.mkdir(exist_ok=True, mode=0o700)
+    return folder / name
+
+
+def write_private(path: Path, data: object) -> None:
+    """Writes JSON readable by its owner only (0600) and fsyncs it: a revert after a crash
+    may depend on it. Never journaled, logged or rendered."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def read_private(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -2,8 +2,11 @@
 
 preflight -> steady-state -> inject -> observe -> recover -> verify -> rollback
 
-Rollback always runs (errors, aborts, Ctrl-C). Every injection is journaled and
-fsync'd *before* it is applied, and every revert when it completes.
+Faults are reverted when observe ends, except those whose revert is a safety net
+behind the runbook (`reverts_after_recovery`, e.g. namespace-delete): those are
+reverted in rollback, after the recovery steps had their chance. Rollback always runs
+(errors, aborts, Ctrl-C). Every injection is journaled and fsync'd *before* it is
+applied, and every revert when it completes.
 """
 
 from __future__ import annotations
@@ -92,7 +95,8 @@ class ScenarioRun:
                 raise ScenarioEnded("dry-run", "dry run: nothing injected")
             self._inject(planned)
             self._observe()
-            self._revert_all()
+            if not getattr(self.fault, "reverts_after_recovery", False) or self.abort.is_set():
+                self._revert_all()
             if self.abort.is_set():
                 raise ScenarioEnded("aborted", self.abort_reason)
             self._recover()
@@ -198,7 +202,13 @@ class ScenarioRun:
     def _recover(self) -> None:
         self.phase("recover")
         steps = StepRunner(
-            self.journal, self.view, self.options, self.sampler, self.target, self.deadline_at
+            self.journal,
+            self.view,
+            self.options,
+            self.sampler,
+            self.target,
+            self.deadline_at,
+            injections=self._injections,
         )
         if not steps.run_all(self.s.recovery.steps, "recovery"):
             raise ScenarioEnded("recovery-failed", "a recovery step failed; see the step results")
@@ -249,6 +259,9 @@ class ScenarioRun:
             self.outstanding.pop()
             self.event("injection-reverted", sync=True, key=key)
             self.view.log(f"{self.s.name}: reverted {self.s.fault.type}")
+
+    def _injections(self) -> list[Injection]:
+        return [injection for _, injection in self.outstanding]
 
     def _hold_failures(self, since: float) -> list[str]:
         failures = []

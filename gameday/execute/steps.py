@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rich.markup import escape
@@ -12,7 +13,7 @@ from gameday.execute.journal import JournalWriter
 from gameday.execute.sampling import Sampler
 from gameday.execute.view import View
 from gameday.model.scenario import Step
-from gameday.plugins.protocols import Sample, StepOutcome
+from gameday.plugins.protocols import Injection, Sample, StepOutcome
 from gameday.plugins.registry import registry
 
 
@@ -27,8 +28,10 @@ class StepRunner:
         sampler: Sampler,
         target: Any,
         deadline_at: float | None = None,
+        injections: Callable[[], list[Injection]] = list,
     ):
         self.journal, self.view, self.sampler, self._target = journal, view, sampler, target
+        self._injections = injections
         self.deadline_at = deadline_at
         self.auto_approve: bool = options.auto_approve
         self.interactive: bool = options.interactive
@@ -38,6 +41,9 @@ class StepRunner:
 
     def target(self) -> Any:
         return self._target
+
+    def injections(self) -> list[Injection]:
+        return self._injections()
 
     def ask(self, prompt: str) -> bool:
         return self.view.ask(prompt)

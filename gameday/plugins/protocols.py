@@ -104,6 +104,10 @@ class ActionContext(Protocol):
 
     def target(self) -> Any: ...
 
+    def injections(self) -> list[Injection]:
+        """What this scenario's fault has injected and not yet reverted."""
+        ...
+
     def ask(self, prompt: str) -> bool: ...
 
 

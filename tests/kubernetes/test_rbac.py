@@ -103,7 +103,7 @@ def test_namespace_role_works_inside_and_gets_a_clear_403_outside(
         assert outside.outcome == "error"
         assert (
             f"forbidden: the runner's credentials may not get deployments in namespace {home} "
-            "(hint: grant `get` on `deployments` in the runner's Role (see deploy/rbac/))"
+            "(hint: grant `get` on `deployments` in the runner's Role (deploy/rbac/namespace-role.yaml))"
         ) in outside.reasons[0]
     finally:
         core.delete_namespace(home)

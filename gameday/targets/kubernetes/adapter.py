@@ -8,6 +8,8 @@ hint (403 names the verb and resource the runner's RBAC lacks).
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -22,6 +24,30 @@ PAGE = 500
 """Objects per list request; large namespaces are read page by page (limit/continue)."""
 
 
+class RateLimiter:
+    """A token bucket shared by every request of a session (client-go's QPS and burst):
+    a 10,000-pod namespace is read and changed at a pace the API server can take."""
+
+    def __init__(self, qps: float, burst: int):
+        self.qps, self.burst = qps, burst
+        self.tokens, self.last = float(burst), time.monotonic()
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.waited = 0.0
+
+    def take(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.qps)
+            self.last = now
+            self.requests += 1
+            self.tokens -= 1
+            delay = -self.tokens / self.qps if self.tokens < 0 else 0.0
+            self.waited += delay
+        if delay:
+            time.sleep(delay)
+
+
 class KubernetesSession:
     kind = "kubernetes"
 
@@ -33,6 +59,9 @@ class KubernetesSession:
         self.apps: Any = client.AppsV1Api(api)
         self.custom: Any = client.CustomObjectsApi(api)
         self.crds: Any = client.ApiextensionsV1Api(api)
+        self.networking: Any = client.NetworkingV1Api(api)
+        self.policy: Any = client.PolicyV1Api(api)
+        self.limiter = RateLimiter(params.qps, params.burst)
 
     @property
     def namespace(self) -> str:
@@ -43,6 +72,8 @@ class KubernetesSession:
         return f"kubernetes {where} ({self.api.configuration.host}), namespace {self.namespace}"
 
     def call(self, verb: str, resource: str, namespace: str | None, fn: Callable[[], T]) -> T:
+        """Makes one API request through the rate limiter, mapping its errors."""
+        self.limiter.take()
         try:
             return fn()
         except ApiException as exc:
@@ -52,26 +83,89 @@ class KubernetesSession:
                 f"cannot reach the API server {self.api.configuration.host}: {exc}"
             ) from None
 
-    def pods(self, namespace: str, labels: str | None, fields: str | None) -> Iterator[Any]:
+    def delete_if_present(
+        self, resource: str, namespace: str | None, fn: Callable[[], Any]
+    ) -> bool:
+        """Deletes; an object already gone is fine (reverts are idempotent). True if deleted."""
+        try:
+            self.call("delete", resource, namespace, fn)
+        except TargetError as exc:
+            if exc.status != 404:
+                raise
+            return False
+        return True
+
+    def list_all(
+        self, resource: str, namespace: str | None, lister: Callable[..., Any], **options: Any
+    ) -> Iterator[Any]:
+        """Every item of a list call, read page by page (`limit`/`continue`)."""
         token = ""
         while True:
-            list_page = functools.partial(
-                self.core.list_namespaced_pod,
-                namespace,
-                label_selector=labels or "",
-                field_selector=fields or "",
-                limit=PAGE,
-                _continue=token,
-            )
-            page = self.call("list", "pods", namespace, list_page)
+            page_of = functools.partial(lister, **options, limit=PAGE, _continue=token)
+            page = self.call("list", resource, namespace, page_of)
             yield from page.items
             token = page.metadata._continue
             if not token:
                 return
 
+    def pods(self, namespace: str | None, labels: str | None, fields: str | None) -> Iterator[Any]:
+        """Pods page by page; `namespace=None` lists every namespace (node drains)."""
+        lister = (
+            self.core.list_pod_for_all_namespaces
+            if namespace is None
+            else functools.partial(self.core.list_namespaced_pod, namespace)
+        )
+        return self.list_all(
+            "pods", namespace, lister, label_selector=labels or "", field_selector=fields or ""
+        )
+
+    def read(self, kind: str, name: str, namespace: str | None) -> Any:
+        """One object by kind (`deployment`, `configmap`, `node`, ...) and name."""
+        reader = READERS.get(kind)
+        if reader is None:
+            raise TargetError(
+                f"cannot read objects of kind `{kind}`", hint=f"use one of: {', '.join(READERS)}"
+            )
+        api_name, method, namespaced = reader
+        fn = getattr(getattr(self, api_name), f"read_{method}")
+        call = functools.partial(fn, name, namespace) if namespaced else functools.partial(fn, name)
+        return self.call("get", f"{kind}s", namespace if namespaced else None, call)
+
+    def lister(self, kind: str, namespace: str | None) -> Callable[..., Any]:
+        """The list call for a kind (namespaced kinds in `namespace`), for watches."""
+        api_name, method, namespaced = READERS[kind]
+        fn = getattr(getattr(self, api_name), f"list_{method}")
+        return functools.partial(fn, namespace) if namespaced else fn
+
+    def exists(self, kind: str, name: str, namespace: str | None) -> bool:
+        try:
+            self.read(kind, name, namespace)
+        except TargetError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     def close(self) -> None:
         closer: Any = self.api.close
         closer()
+
+
+READERS: dict[str, tuple[str, str, bool]] = {
+    "namespace": ("core", "namespace", False),
+    "node": ("core", "node", False),
+    "pod": ("core", "namespaced_pod", True),
+    "service": ("core", "namespaced_service", True),
+    "configmap": ("core", "namespaced_config_map", True),
+    "secret": ("core", "namespaced_secret", True),
+    "persistentvolumeclaim": ("core", "namespaced_persistent_volume_claim", True),
+    "deployment": ("apps", "namespaced_deployment", True),
+    "statefulset": ("apps", "namespaced_stateful_set", True),
+    "networkpolicy": ("networking", "namespaced_network_policy", True),
+    "poddisruptionbudget": ("policy", "namespaced_pod_disruption_budget", True),
+    "event": ("core", "namespaced_event", True),
+}
+"""Kinds `read` and the `exists`/`absent` conditions understand: (api, method, namespaced)."""
 
 
 def connect(params: Any) -> KubernetesSession:
@@ -98,14 +192,24 @@ def connect(params: Any) -> KubernetesSession:
 def _api_error(exc: ApiException, verb: str, resource: str, namespace: str | None) -> TargetError:
     where = f" in namespace {namespace}" if namespace else " at cluster scope"
     if exc.status == 403:
-        return TargetError(
+        role = "Role (deploy/rbac/namespace-role.yaml)"
+        if not namespace:
+            role = "ClusterRole (opt-in: deploy/rbac/cluster-faults-clusterrole.yaml)"
+        error = TargetError(
             f"forbidden: the runner's credentials may not {verb} {resource}{where}",
-            hint=f"grant `{verb}` on `{resource}` in the runner's Role (see deploy/rbac/)",
+            hint=f"grant `{verb}` on `{resource}` in the runner's {role}",
         )
+        error.status = 403
+        return error
     if exc.status == 401:
         return TargetError(
             "the API server rejected the credentials (401)", hint="refresh the kubeconfig token"
         )
-    if exc.status in (409, 429) or (exc.status or 0) >= 500:
-        return TransientError(f"{verb} {resource}{where}: HTTP {exc.status} {exc.reason}")
-    return TargetError(f"{verb} {resource}{where}: HTTP {exc.status} {exc.reason}")
+    message = f"{verb} {resource}{where}: HTTP {exc.status} {exc.reason}"
+    error = (
+        TransientError(message)
+        if exc.status in (409, 429) or (exc.status or 0) >= 500
+        else TargetError(message)
+    )
+    error.status = exc.status
+    return error

@@ -94,7 +94,7 @@ class _ChaosMeshFault(KubeFault):
                 functools.partial(target.crds.read_custom_resource_definition, crd),
             )
         except TargetError as exc:
-            if "404" not in exc.message:
+            if exc.status != 404:
                 raise
             raise TargetError(
                 f"Chaos Mesh's {self.kind} CRD ({crd}) is not installed in this cluster",
@@ -163,11 +163,7 @@ class _ChaosMeshFault(KubeFault):
             undo["plural"],
             undo["name"],
         )
-        try:
-            target.call("delete", undo["plural"], undo["namespace"], delete)
-        except TargetError as exc:
-            if "404" not in exc.message:  # already gone: revert is idempotent
-                raise
+        target.delete_if_present(undo["plural"], undo["namespace"], delete)
 
 
 class PodStress(_ChaosMeshFault):

@@ -94,7 +94,7 @@ class PodDelete(KubeFault):
                 )
                 deleted.append(uid)
             except TargetError as exc:  # already gone or replaced (UID precondition)
-                if "404" not in exc.message and "409" not in exc.message:
+                if exc.status not in (404, 409):
                     raise
         return Injection(
             self.name, injection.targets, injection.undo, {**injection.evidence, "deleted": deleted}

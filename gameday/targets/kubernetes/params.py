@@ -1,12 +1,13 @@
 """Kubernetes target settings and fault/probe parameters (the gameday/v1 contract).
 
-These plugins validate and plan. Running them needs the Kubernetes adapter, which this
-release does not ship yet: `connect` says so plainly instead of pretending.
+The fault classes live in faults.py, nodes.py, network.py, config.py, snapshot.py and
+chaosmesh.py; this module holds only what the spec needs, so `validate` never imports the
+Kubernetes client.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -23,6 +24,10 @@ class KubernetesParams(PluginParams):
     )
     in_cluster: bool = Field(False, description="Use the pod's service-account credentials.")
     namespace: str = Field("default", description="Default namespace for selectors.")
+    qps: float = Field(
+        50.0, gt=0, description="Client-side cap on API requests per second (token bucket)."
+    )
+    burst: int = Field(100, ge=1, description="Requests allowed at once before `qps` applies.")
 
     @model_validator(mode="after")
     def _one_source(self) -> KubernetesParams:
@@ -89,69 +94,109 @@ class WorkloadScaleParams(PluginParams):
     replicas: int = Field(0, ge=0, description="Scale to this many replicas.")
 
 
-class NodeDrainParams(PluginParams):
+class NodeSelection(PluginParams):
+    """Which nodes: by name or labels, `count` of them (sorted by name). Nodes labelled
+    `gameday.dev/protected=true`, and nodes someone already cordoned, are never chosen."""
+
     nodes: list[str] = []
     labels: dict[str, str] = {}
     count: int = Field(1, ge=1)
-    taint: str | None = Field(
-        None, description="Taint instead of drain, e.g. `gameday=drill:NoSchedule`."
-    )
 
     @model_validator(mode="after")
-    def _something(self) -> NodeDrainParams:
+    def _something(self) -> NodeSelection:
         if not (self.nodes or self.labels):
             raise ValueError("select nodes with `nodes` or `labels`")
         return self
 
 
-class NodeDrain(KubeFault):
-    name: ClassVar[str] = "node-drain"
-    Params: ClassVar[type[NodeDrainParams]] = NodeDrainParams
+class NodeDrainParams(NodeSelection):
+    grace_period: Duration | None = Field(
+        None, description="Grace period for evicted pods (default: each pod's own)."
+    )
 
 
-class NetworkPartitionParams(Selection):
+TAINT = r"^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$"
+
+
+class NodeTaintParams(NodeSelection):
+    taint: str = Field(
+        "gameday.dev/drill=true:NoSchedule",
+        pattern=TAINT,
+        description="`key[=value]:Effect`; NoExecute also evicts pods that do not tolerate it.",
+    )
+
+
+class NetworkPartitionParams(PluginParams):
+    namespace: str | None = None
+    labels: dict[str, str] = Field(min_length=1, description="Pods to isolate, by label.")
     direction: Literal["ingress", "egress", "both"] = "both"
-
-
-class NetworkPartition(KubeFault):
-    name: ClassVar[str] = "network-partition"
-    Params: ClassVar[type[NetworkPartitionParams]] = NetworkPartitionParams
+    allow_dns: bool = Field(
+        True, description="Keep egress to port 53 open, so the failure is the partition, not DNS."
+    )
 
 
 class ConfigCorruptParams(PluginParams):
     object: str = Field(pattern=r"^(configmap|secret)/[a-z0-9.-]+$")
     namespace: str | None = None
-    key: str
-    value: str
-    rollout: str | None = Field(None, pattern=r"^(deployment|statefulset)/[a-z0-9.-]+$")
+    key: str = Field(min_length=1)
+    value: str = Field(description="The bad content written to `key` while the fault lasts.")
+    rollout: str | None = Field(
+        None,
+        pattern=r"^(deployment|statefulset)/[a-z0-9.-]+$",
+        description="Restart this workload after each change, so it reads the config.",
+    )
 
 
-class ConfigCorrupt(KubeFault):
-    name: ClassVar[str] = "config-corrupt"
-    Params: ClassVar[type[ConfigCorruptParams]] = ConfigCorruptParams
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+SnapshotKind = Literal[
+    "serviceaccounts",
+    "configmaps",
+    "secrets",
+    "persistentvolumeclaims",
+    "services",
+    "deployments",
+    "statefulsets",
+]
+SNAPSHOT_KINDS: tuple[SnapshotKind, ...] = get_args(SnapshotKind)
+"""In restore order: what pods need (accounts, config, volumes) before the workloads."""
 
 
 class NamespaceDeleteParams(PluginParams):
-    namespace: str
-    snapshot_kinds: list[str] = [
-        "deployments",
-        "statefulsets",
-        "services",
-        "configmaps",
-        "secrets",
-        "persistentvolumeclaims",
-    ]
+    namespace: str = Field(pattern=r"^[a-z0-9-]+$")
+    snapshot_kinds: list[SnapshotKind] = Field(
+        list(SNAPSHOT_KINDS), description="What the snapshot keeps (and restore re-creates)."
+    )
 
-
-class NamespaceDelete(KubeFault):
-    name: ClassVar[str] = "namespace-delete"
-    Params: ClassVar[type[NamespaceDeleteParams]] = NamespaceDeleteParams
-    reversible: ClassVar[bool] = False
+    @model_validator(mode="after")
+    def _not_system(self) -> NamespaceDeleteParams:
+        if self.namespace in SYSTEM_NAMESPACES:
+            raise ValueError(f"gameday never deletes the system namespace `{self.namespace}`")
+        return self
 
 
 class K8sConditionParams(PluginParams):
-    kind: Literal["deployment-available", "pods-ready"]
-    object: str | None = None
+    kind: Literal["deployment-available", "pods-ready", "exists", "absent", "restarts"]
+    object: str | None = Field(
+        None, description="`kind/name` for deployment-available, exists and absent."
+    )
     namespace: str | None = None
     labels: dict[str, str] = {}
-    min_ready: int = Field(1, ge=0)
+    min_ready: int = Field(1, ge=0, description="pods-ready / deployment-available: at least.")
+    max_restarts: int = Field(0, ge=0, description="restarts: container restarts allowed.")
+
+    @model_validator(mode="after")
+    def _needs(self) -> K8sConditionParams:
+        if self.kind in ("deployment-available", "exists", "absent") and not self.object:
+            raise ValueError(f"`kind: {self.kind}` needs `object: KIND/NAME`")
+        if self.kind in ("pods-ready", "restarts") and not self.labels:
+            raise ValueError(f"`kind: {self.kind}` needs `labels`")
+        return self
+
+
+class K8sEventsParams(PluginParams):
+    reason: str = Field(description="Event reason to count, e.g. FailedScheduling, BackOff.")
+    namespace: str | None = None
+    involved_kind: str | None = Field(None, description="Only events about this kind, e.g. Pod.")
+    max_count: int = Field(
+        0, ge=0, description="The probe is good while at most this many have occurred."
+    )

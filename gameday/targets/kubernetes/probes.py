@@ -1,17 +1,62 @@
-"""Kubernetes probes: how many pods are Ready, whether a Deployment is available."""
+"""Kubernetes probes, each fed by a watch (list once, then follow changes):
+
+- `k8s-condition`: pods Ready (`pods-ready`), a Deployment's available replicas
+  (`deployment-available`), an object existing or absent (`exists`, `absent`), and
+  container restarts (`restarts`);
+- `k8s-events`: how many events with a reason (e.g. FailedScheduling) occurred since
+  the probe started.
+"""
 
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from gameday.errors import TargetError
 from gameday.plugins.protocols import Sample
 from gameday.targets.kubernetes.adapter import KubernetesSession
-from gameday.targets.kubernetes.params import K8sConditionParams
+from gameday.targets.kubernetes.params import K8sConditionParams, K8sEventsParams
+from gameday.targets.kubernetes.watch import ObjectWatch
 
 NAMES_IN_DETAIL = 20
 """Ready pod names kept in each sample's detail, so a report shows which pods came and went."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The little a probe keeps of each watched object."""
+
+    name: str
+    ok: bool
+    value: int = 0
+
+
+def _pod(obj: dict[str, Any]) -> Seen:
+    status = obj.get("status") or {}
+    ready = obj["metadata"].get("deletionTimestamp") is None and any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in status.get("conditions") or []
+    )
+    restarts = sum(c.get("restartCount", 0) for c in status.get("containerStatuses") or [])
+    return Seen(obj["metadata"]["name"], ready, restarts)
+
+
+def _deployment(obj: dict[str, Any]) -> Seen:
+    available = int((obj.get("status") or {}).get("availableReplicas") or 0)
+    return Seen(obj["metadata"]["name"], True, available)
+
+
+def _present(obj: dict[str, Any]) -> Seen:
+    return Seen(obj["metadata"]["name"], obj["metadata"].get("deletionTimestamp") is None)
+
+
+def _event(obj: dict[str, Any]) -> Seen:
+    count = obj.get("count") or (obj.get("series") or {}).get("count") or 1
+    return Seen(obj["metadata"]["name"], True, int(count))
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
 class K8sCondition:
@@ -26,37 +71,93 @@ class K8sCondition:
 
 class ConditionSession:
     def __init__(self, params: K8sConditionParams, target: KubernetesSession):
-        self.params, self.target = params, target
-        self.namespace = params.namespace or target.namespace
+        self.params = params
+        namespace = params.namespace or target.namespace
+        if params.kind in ("pods-ready", "restarts"):
+            self.watch = ObjectWatch(
+                target,
+                "pods",
+                namespace,
+                target.lister("pod", namespace),
+                _pod,
+                label_selector=_labels(params.labels),
+            )
+        else:
+            kind, _, name = (params.object or "").partition("/")
+            summarise = _deployment if params.kind == "deployment-available" else _present
+            self.watch = ObjectWatch(
+                target,
+                f"{kind}s",
+                namespace,
+                target.lister(kind, namespace),
+                summarise,
+                field_selector=f"metadata.name={name}",
+            )
 
     def sample(self, t: float) -> Sample:
         start = time.monotonic()
-        try:
-            ready, names = self._ready()
-        except TargetError as exc:
-            return Sample(t, False, time.monotonic() - start, None, exc.message[:120])
-        ok = ready >= self.params.min_ready
-        listed = ",".join(names[:NAMES_IN_DETAIL])
-        return Sample(t, ok, time.monotonic() - start, float(ready), f"{ready} ready: {listed}")
+        seen = self.watch.snapshot()
+        ok, value, detail = self._judge(seen)
+        if self.watch.error:
+            ok, detail = False, self.watch.error
+        return Sample(t, ok, time.monotonic() - start, value, detail)
 
-    def _ready(self) -> tuple[int, list[str]]:
-        if self.params.kind == "deployment-available":
-            name = (self.params.object or "").removeprefix("deployment/")
-            status = self.target.call(
-                "get",
-                "deployments",
-                self.namespace,
-                lambda: self.target.apps.read_namespaced_deployment_status(name, self.namespace),
-            )
-            return int(status.status.available_replicas or 0), [name]
-        labels = ",".join(f"{k}={v}" for k, v in sorted(self.params.labels.items()))
-        names = sorted(
-            pod.metadata.name
-            for pod in self.target.pods(self.namespace, labels, None)
-            if pod.metadata.deletion_timestamp is None
-            and any(c.type == "Ready" and c.status == "True" for c in (pod.status.conditions or []))
-        )
-        return len(names), names
+    def _judge(self, seen: list[Seen]) -> tuple[bool, float, str]:
+        p = self.params
+        if p.kind == "pods-ready":
+            names = sorted(s.name for s in seen if s.ok)
+            listed = ",".join(names[:NAMES_IN_DETAIL])
+            return len(names) >= p.min_ready, float(len(names)), f"{len(names)} ready: {listed}"
+        if p.kind == "restarts":
+            restarts = sum(s.value for s in seen)
+            return restarts <= p.max_restarts, float(restarts), f"{restarts} container restarts"
+        if p.kind == "deployment-available":
+            available = seen[0].value if seen else 0
+            found = "" if seen else " (deployment not found)"
+            return available >= p.min_ready, float(available), f"{available} available{found}"
+        present = any(s.ok for s in seen)
+        wanted = p.kind == "exists"
+        return present == wanted, float(present), f"{p.object} {'exists' if present else 'absent'}"
 
     def close(self) -> None:
-        pass
+        self.watch.close()
+
+
+class K8sEvents:
+    name: ClassVar[str] = "k8s-events"
+    Params: ClassVar[type[K8sEventsParams]] = K8sEventsParams
+
+    def open(
+        self, params: K8sEventsParams, target: KubernetesSession, every: float
+    ) -> EventsSession:
+        return EventsSession(params, target)
+
+
+class EventsSession:
+    """Counts occurrences since the probe opened (an event's `count` grows as it repeats)."""
+
+    def __init__(self, params: K8sEventsParams, target: KubernetesSession):
+        self.params = params
+        namespace = params.namespace or target.namespace
+        fields = [f"reason={params.reason}"]
+        if params.involved_kind:
+            fields.append(f"involvedObject.kind={params.involved_kind}")
+        self.watch = ObjectWatch(
+            target,
+            "events",
+            namespace,
+            target.lister("event", namespace),
+            _event,
+            field_selector=",".join(fields),
+        )
+        self.baseline = {s.name: s.value for s in self.watch.snapshot()}
+
+    def sample(self, t: float) -> Sample:
+        start = time.monotonic()
+        count = sum(max(0, s.value - self.baseline.get(s.name, 0)) for s in self.watch.snapshot())
+        ok = count <= self.params.max_count and not self.watch.error
+        detail = self.watch.error or f"{count} {self.params.reason} events"
+        return Sample(t, ok, time.monotonic() - start, float(count), detail)
+
+    def close(self) -> None:
+        self.watch.close()

@@ -1,0 +1,132 @@
+"""A list-then-watch cache (what client-go calls an informer), so probes observe the
+cluster from one long-lived watch instead of re-listing it on every sample.
+
+Objects are read as raw JSON (no model deserialisation: a 2,000-pod list stays cheap)
+and each is reduced by `summarise` to the little a probe needs. A watch that expires
+(HTTP 410) or breaks is re-listed and resumed; while it is broken, `error` says why.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from kubernetes import watch
+from kubernetes.client.exceptions import ApiException
+from urllib3.exceptions import HTTPError
+
+from gameday.errors import TargetError
+from gameday.targets.kubernetes.adapter import PAGE, KubernetesSession
+
+T = TypeVar("T")
+WATCH_TIMEOUT = 240
+"""Seconds a watch request stays open before it is renewed from the last version."""
+
+
+class ObjectWatch(Generic[T]):
+    def __init__(
+        self,
+        target: KubernetesSession,
+        resource: str,
+        namespace: str | None,
+        lister: Callable[..., Any],
+        summarise: Callable[[dict[str, Any]], T],
+        **selectors: str,
+    ):
+        self.target, self.resource, self.namespace = target, resource, namespace
+        self.lister, self.summarise, self.selectors = lister, summarise, selectors
+        self.objects: dict[str, T] = {}
+        self.error: str | None = None
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        new_watch: Any = watch.Watch  # the client's watch module is untyped
+        self.watch: Any = new_watch()
+        self.version = self._relist()  # synchronously: the first sample sees real state
+        self.thread = threading.Thread(target=self._run, name=f"watch-{resource}", daemon=True)
+        self.thread.start()
+
+    def snapshot(self) -> list[T]:
+        with self.lock:
+            return list(self.objects.values())
+
+    def close(self) -> None:
+        """Stops following; closing the open response ends the request at once."""
+        self.stopped.set()
+        self.watch.stop()
+        response = getattr(self.watch, "_resp", None)
+        if response is not None:
+            response.close()
+        self.thread.join(timeout=2)
+
+    def _relist(self) -> str:
+        found: dict[str, T] = {}
+        token, version = "", ""
+        while True:
+            page = self._list_page(token)
+            for item in page["items"]:
+                found[item["metadata"]["uid"]] = self.summarise(item)
+            version = str(page["metadata"].get("resourceVersion", ""))
+            token = page["metadata"].get("continue", "")
+            if not token:
+                break
+        with self.lock:
+            self.objects = found
+        return version
+
+    def _list_page(self, token: str) -> dict[str, Any]:
+        def request() -> Any:
+            return self.lister(
+                **self.selectors, limit=PAGE, _continue=token, _preload_content=False
+            )
+
+        response = self.target.call("list", self.resource, self.namespace, request)
+        page: dict[str, Any] = json.loads(response.data)
+        return page
+
+    def _run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self._follow()
+                self.error = None
+            except (ApiException, TargetError, HTTPError, OSError, ValueError, KeyError) as exc:
+                if self.stopped.is_set():
+                    return
+                gone = isinstance(exc, ApiException) and exc.status == 410
+                self.error = None if gone else f"watch of {self.resource} broke: {exc}"[:200]
+                if not gone:
+                    time.sleep(0.5)
+                try:
+                    self.version = self._relist()
+                except (TargetError, OSError, ValueError) as again:
+                    self.error = f"cannot list {self.resource}: {again}"[:200]
+
+    def _follow(self) -> None:
+        """One watch request, applied to the cache event by event, until it times out."""
+        self.target.limiter.take()
+        events = self.watch.stream(
+            self.lister,
+            **self.selectors,
+            resource_version=self.version,
+            timeout_seconds=WATCH_TIMEOUT,
+            allow_watch_bookmarks=True,
+            deserialize=False,
+        )
+        for line in events:
+            event = json.loads(line) if isinstance(line, str | bytes) else line
+            kind, obj = event["type"], event["object"]
+            if kind == "ERROR":
+                raise ApiException(status=obj.get("code"), reason=obj.get("message"))
+            self.version = obj["metadata"].get("resourceVersion", self.version)
+            if kind == "BOOKMARK":
+                continue
+            uid = obj["metadata"]["uid"]
+            with self.lock:
+                if kind == "DELETED":
+                    self.objects.pop(uid, None)
+                else:
+                    self.objects[uid] = self.summarise(obj)
+            if self.stopped.is_set():
+                return
