@@ -27,16 +27,18 @@ class WaitForParams(PluginParams):
 
 
 class WaitFor:
-    """Waits until a probe's latest `successes` samples are all good."""
+    """Waits until `successes` consecutive samples taken since the step began are good:
+    samples from before (say, before a revert started a rollout) never count."""
 
     name: ClassVar[str] = "wait_for"
     Params: ClassVar[type[WaitForParams]] = WaitForParams
 
     def run(self, params: WaitForParams, ctx: ActionContext, timeout: float) -> StepOutcome:
         since = time.monotonic()
+        seen_before = len(ctx.samples(params.probe))
 
         def healthy() -> bool:
-            recent = ctx.samples(params.probe)[-params.successes :]
+            recent = ctx.samples(params.probe)[seen_before:][-params.successes :]
             return len(recent) == params.successes and all(s.ok for s in recent)
 
         if wait_until(healthy, timeout, params.interval):

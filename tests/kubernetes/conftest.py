@@ -33,7 +33,8 @@ def kubeconfig() -> Iterator[Path]:
         pytest.fail(f"the test control plane did not start:\n{done.stderr[-4000:]}")
     path = Path(done.stdout.strip().splitlines()[-1].split("=", 1)[1])
     yield path
-    subprocess.run([CLUSTER, "down"], capture_output=True, text=True, timeout=120)
+    if "already running" not in done.stderr:  # a cluster someone started stays up
+        subprocess.run([CLUSTER, "down"], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +82,13 @@ def workload(api: Any) -> Iterator[str]:
     assert wait_until(lambda: len(ready_pods(core, namespace)) == REPLICAS, 60, 0.2), (
         "pods never became Ready"
     )
+    assert wait_until(
+        lambda: (
+            apps.read_namespaced_deployment("web", namespace).status.available_replicas == REPLICAS
+        ),
+        30,
+        0.1,
+    ), "the Deployment never reported its replicas available"
     yield namespace
     core.delete_namespace(namespace)
 

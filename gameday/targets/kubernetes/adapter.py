@@ -146,6 +146,16 @@ class KubernetesSession:
             raise
         return True
 
+    def terminating(self, namespace: str) -> bool:
+        """Whether the namespace is being deleted (it refuses new objects with a 403)."""
+        try:
+            ns = self.read("namespace", namespace, None)
+        except TargetError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return bool(ns.status.phase == "Terminating")
+
     def close(self) -> None:
         closer: Any = self.api.close
         closer()

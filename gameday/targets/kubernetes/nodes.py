@@ -103,7 +103,8 @@ class NodeDrain(KubeFault):
         except TargetError as exc:
             if exc.status == 429:
                 return "a PodDisruptionBudget allows no more disruptions"
-            if exc.status != 404:  # already gone
+            gone = exc.status == 404 or (exc.status == 403 and target.terminating(namespace))
+            if not gone:  # deleted already, or its namespace is going
                 raise
         return None
 

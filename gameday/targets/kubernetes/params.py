@@ -177,7 +177,10 @@ class NamespaceDeleteParams(PluginParams):
 class K8sConditionParams(PluginParams):
     kind: Literal["deployment-available", "pods-ready", "exists", "absent", "restarts"]
     object: str | None = Field(
-        None, description="`kind/name` for deployment-available, exists and absent."
+        None,
+        pattern=r"^[a-z]+(/[a-z0-9.-]+)?$",
+        description="`deployment/NAME` for deployment-available; `KIND/NAME`, or `KIND` "
+        "with `labels`, for exists and absent.",
     )
     namespace: str | None = None
     labels: dict[str, str] = {}
@@ -186,8 +189,15 @@ class K8sConditionParams(PluginParams):
 
     @model_validator(mode="after")
     def _needs(self) -> K8sConditionParams:
-        if self.kind in ("deployment-available", "exists", "absent") and not self.object:
-            raise ValueError(f"`kind: {self.kind}` needs `object: KIND/NAME`")
+        named = self.object is not None and "/" in self.object
+        if self.kind == "deployment-available" and not (
+            named and (self.object or "").startswith("deployment/")
+        ):
+            raise ValueError("`kind: deployment-available` needs `object: deployment/NAME`")
+        if self.kind in ("exists", "absent") and not (named or (self.object and self.labels)):
+            raise ValueError(
+                f"`kind: {self.kind}` needs `object: KIND/NAME`, or `KIND` and `labels`"
+            )
         if self.kind in ("pods-ready", "restarts") and not self.labels:
             raise ValueError(f"`kind: {self.kind}` needs `labels`")
         return self
@@ -199,4 +209,9 @@ class K8sEventsParams(PluginParams):
     involved_kind: str | None = Field(None, description="Only events about this kind, e.g. Pod.")
     max_count: int = Field(
         0, ge=0, description="The probe is good while at most this many have occurred."
+    )
+    within: Duration | None = Field(
+        None,
+        description="Count only occurrences seen in this trailing window (default: since "
+        "the probe started), so the probe turns good again once they stop.",
     )

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -42,8 +43,15 @@ def _pod(obj: dict[str, Any]) -> Seen:
 
 
 def _deployment(obj: dict[str, Any]) -> Seen:
-    available = int((obj.get("status") or {}).get("availableReplicas") or 0)
-    return Seen(obj["metadata"]["name"], True, available)
+    """Available replicas; `ok` only once a rollout is complete (as `kubectl rollout
+    status` decides it), so a probe does not call a half-rolled workload recovered."""
+    status, wanted = obj.get("status") or {}, (obj.get("spec") or {}).get("replicas", 1)
+    rolled_out = (
+        status.get("observedGeneration", 0) >= obj["metadata"].get("generation", 0)
+        and status.get("updatedReplicas", 0) == wanted
+        and status.get("replicas", 0) == wanted
+    )
+    return Seen(obj["metadata"]["name"], rolled_out, int(status.get("availableReplicas") or 0))
 
 
 def _present(obj: dict[str, Any]) -> Seen:
@@ -85,13 +93,13 @@ class ConditionSession:
         else:
             kind, _, name = (params.object or "").partition("/")
             summarise = _deployment if params.kind == "deployment-available" else _present
+            selector = (
+                {"field_selector": f"metadata.name={name}"}
+                if name
+                else {"label_selector": _labels(params.labels)}
+            )
             self.watch = ObjectWatch(
-                target,
-                f"{kind}s",
-                namespace,
-                target.lister(kind, namespace),
-                summarise,
-                field_selector=f"metadata.name={name}",
+                target, f"{kind}s", namespace, target.lister(kind, namespace), summarise, **selector
             )
 
     def sample(self, t: float) -> Sample:
@@ -112,12 +120,18 @@ class ConditionSession:
             restarts = sum(s.value for s in seen)
             return restarts <= p.max_restarts, float(restarts), f"{restarts} container restarts"
         if p.kind == "deployment-available":
-            available = seen[0].value if seen else 0
-            found = "" if seen else " (deployment not found)"
-            return available >= p.min_ready, float(available), f"{available} available{found}"
-        present = any(s.ok for s in seen)
+            if not seen:
+                return False, 0.0, f"{p.object} not found"
+            available, rolled_out = seen[0].value, seen[0].ok
+            state = "" if rolled_out else ", rollout in progress"
+            ok = available >= p.min_ready and rolled_out
+            return ok, float(available), f"{available} available{state}"
+        present = sorted(s.name for s in seen if s.ok)
         wanted = p.kind == "exists"
-        return present == wanted, float(present), f"{p.object} {'exists' if present else 'absent'}"
+        what = (
+            f"{p.object}: {', '.join(present[:NAMES_IN_DETAIL])}" if present else f"no {p.object}"
+        )
+        return bool(present) == wanted, float(len(present)), what
 
     def close(self) -> None:
         self.watch.close()
@@ -134,7 +148,8 @@ class K8sEvents:
 
 
 class EventsSession:
-    """Counts occurrences since the probe opened (an event's `count` grows as it repeats)."""
+    """Counts occurrences since the probe opened (an event's `count` grows as it repeats),
+    or within a trailing window: the total now minus the total `within` seconds ago."""
 
     def __init__(self, params: K8sEventsParams, target: KubernetesSession):
         self.params = params
@@ -151,10 +166,19 @@ class EventsSession:
             field_selector=",".join(fields),
         )
         self.baseline = {s.name: s.value for s in self.watch.snapshot()}
+        self.totals: deque[tuple[float, int]] = deque()
 
     def sample(self, t: float) -> Sample:
         start = time.monotonic()
-        count = sum(max(0, s.value - self.baseline.get(s.name, 0)) for s in self.watch.snapshot())
+        total = sum(max(0, s.value - self.baseline.get(s.name, 0)) for s in self.watch.snapshot())
+        count = total
+        if self.params.within is not None:
+            self.totals.append((t, total))
+            while len(self.totals) > 1 and self.totals[1][0] <= t - self.params.within:
+                self.totals.popleft()
+            count = (
+                total - self.totals[0][1] if self.totals[0][0] <= t - self.params.within else total
+            )
         ok = count <= self.params.max_count and not self.watch.error
         detail = self.watch.error or f"{count} {self.params.reason} events"
         return Sample(t, ok, time.monotonic() - start, float(count), detail)

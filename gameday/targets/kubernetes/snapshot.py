@@ -99,7 +99,7 @@ def restore(target: KubernetesSession, snapshot: dict[str, Any], timeout: float)
     is missing (409s are skipped: restoring twice is harmless). Returns what it created."""
     namespace = snapshot["namespace"]
     deadline = time.monotonic() + timeout
-    while _terminating(target, namespace):
+    while target.terminating(namespace):
         if time.monotonic() > deadline:
             raise TargetError(
                 f"namespace {namespace} is still terminating after {timeout:g}s",
@@ -117,16 +117,6 @@ def restore(target: KubernetesSession, snapshot: dict[str, Any], timeout: float)
             if _create(target, plural, namespace, functools.partial(create, namespace, item)):
                 created.append(f"{plural}/{item['metadata']['name']}")
     return created
-
-
-def _terminating(target: KubernetesSession, namespace: str) -> bool:
-    try:
-        ns = target.read("namespace", namespace, None)
-    except TargetError as exc:
-        if exc.status == 404:
-            return False
-        raise
-    return bool(ns.status.phase == "Terminating")
 
 
 def _create(target: KubernetesSession, plural: str, namespace: str | None, fn: Any) -> bool:
