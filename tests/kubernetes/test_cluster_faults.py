@@ -5,9 +5,9 @@ and nothing left behind: no cordon, taint, NetworkPolicy or changed key."""
 from __future__ import annotations
 
 import base64
-from collections import Counter
 import os
 import stat
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
