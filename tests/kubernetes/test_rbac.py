@@ -3,12 +3,14 @@ gets a 403 that gameday reports with the missing verb and resource."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 from typing import Any
 
 import yaml
 from kubernetes import client, utils
+from kubernetes.client.exceptions import ApiException
 from rich.console import Console
 
 from gameday.execute.journal import JOURNAL, read_journal
@@ -20,10 +22,11 @@ from gameday.validate import load
 from tests.conftest import DATA, ROOT
 
 ROLE = ROOT / "deploy" / "rbac" / "namespace-role.yaml"
+CLUSTER_ROLE = ROOT / "deploy" / "rbac" / "cluster-faults-clusterrole.yaml"
 
 
-def apply_role(api: Any, namespace: str) -> None:
-    docs = list(yaml.safe_load_all(ROLE.read_text()))
+def apply_role(api: Any, namespace: str, manifest: Path = ROLE) -> None:
+    docs = list(yaml.safe_load_all(manifest.read_text()))
     for doc in docs:
         if doc["kind"].startswith("Cluster"):
             doc["metadata"]["name"] += f"-{namespace}"
@@ -70,15 +73,21 @@ def runner_kubeconfig(api: Any, namespace: str, path: Path) -> Path:
     return path
 
 
-def run(kubeconfig: Path, namespace: str, tmp_path: Path) -> Any:
+def run(
+    kubeconfig: Path, namespace: str, tmp_path: Path, name: str = "pod-delete", **params: Any
+) -> Any:
     scenario = (
-        (DATA / "kubernetes" / "pod-delete.yaml")
+        (DATA / "kubernetes" / f"{name}.yaml")
         .read_text()
         .replace("context: gameday-test", "context: runner")
     )
-    path = tmp_path / f"pod-delete-{namespace}.yaml"
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / f"{name}-{namespace}.yaml"
     path.write_text(scenario)
-    subject = load(path, {"kubeconfig": str(kubeconfig), "namespace": namespace, "percent": "25%"})
+    params = {"kubeconfig": str(kubeconfig), "namespace": namespace, **params}
+    if name == "pod-delete":
+        params.setdefault("percent", "25%")
+    subject = load(path, params)
     run_dir, _ = execute(
         subject, tmp_path / "reports", RunOptions(), PlainView(Console(file=io.StringIO()))
     )
@@ -110,3 +119,31 @@ def test_namespace_role_works_inside_and_gets_a_clear_403_outside(
         rbac = client.RbacAuthorizationV1Api(api)
         rbac.delete_cluster_role(f"gameday-namespace-reader-{workload}")
         rbac.delete_cluster_role_binding(f"gameday-namespace-reader-{workload}")
+
+
+def test_node_faults_need_the_opt_in_cluster_role_and_say_so(
+    api: Any, workload: str, tmp_path: Path
+) -> None:
+    apply_role(api, workload)
+    kubeconfig = runner_kubeconfig(api, workload, tmp_path / "runner.kubeconfig")
+    rbac = client.RbacAuthorizationV1Api(api)
+    try:
+        partition = run(kubeconfig, workload, tmp_path, "network-partition")
+        assert partition.outcome == "completed", partition.reasons  # the Role covers it
+        refused = run(kubeconfig, workload, tmp_path, "node-drain")
+        assert refused.outcome == "error"
+        assert (
+            "forbidden: the runner's credentials may not list nodes at cluster scope (hint: grant "
+            "`list` on `nodes` in the runner's ClusterRole (opt-in: "
+            "deploy/rbac/cluster-faults-clusterrole.yaml))"
+        ) in refused.reasons[0]
+        apply_role(api, workload, CLUSTER_ROLE)
+        drained = run(kubeconfig, workload, tmp_path / "granted", "node-drain")
+        assert drained.outcome == "completed", drained.reasons
+        assert drained.evidence["evicted"], "the drain evicted nothing"
+    finally:
+        for name in ("gameday-namespace-reader", "gameday-cluster-faults"):
+            with contextlib.suppress(ApiException):
+                rbac.delete_cluster_role(f"{name}-{workload}")
+            with contextlib.suppress(ApiException):
+                rbac.delete_cluster_role_binding(f"{name}-{workload}")
