@@ -8,6 +8,7 @@ hint (403 names the verb and resource the runner's RBAC lacks).
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
 from gameday.errors import TargetError, TransientError
+from gameday.targets.kubernetes.kubeconfig import kubeconfig_paths
 
 T = TypeVar("T")
 PAGE = 500
@@ -185,8 +187,10 @@ def connect(params: Any) -> KubernetesSession:
             load_incluster()
             api = client.ApiClient()
         else:
+            # $KUBECONFIG is read now, not when the client library was imported
+            files = os.pathsep.join(str(p) for p in kubeconfig_paths(params.kubeconfig))
             load: Any = config.new_client_from_config
-            api = load(config_file=params.kubeconfig, context=params.context)
+            api = load(config_file=files, context=params.context)
     except (config.ConfigException, OSError, TypeError) as exc:
         raise TargetError(
             f"cannot load Kubernetes credentials: {exc}",
