@@ -103,7 +103,12 @@ def test_list_json_and_owner_filter() -> None:
     mine = json.loads(
         gameday("list", "scenarios", "--owner", "checkout-squad", "--output", "json").stdout
     )
-    assert [r["name"] for r in mine] == ["checkout-pod-delete"]
+    assert [r["name"] for r in mine] == [
+        "checkout-bad-config",
+        "checkout-pod-delete",
+        "checkout-pod-latency",
+    ]
+    assert all(r["owner"] == "checkout-squad" for r in mine)
 
 
 @pytest.mark.parametrize("template", template_names())
