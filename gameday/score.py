@@ -131,7 +131,10 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
     end_event = seg.first("scenario-end")
     outcome = end_event["outcome"] if end_event else "incomplete"
     end_t = float(end_event["t"]) if end_event else max((e["t"] for e in seg.events), default=0.0)
-    inject_t = seg.t("injection-applied")
+    # The fault starts when applying it starts: deleting 200 pods at the client's QPS
+    # limit takes seconds, and the first replacements are Ready before the last delete.
+    applied, planned = seg.t("injection-applied"), seg.t("injection-planned")
+    inject_t = planned if applied is not None and planned is not None else applied
     verify_t = seg.t("phase", phase="verify") or seg.t("phase", phase="rollback") or end_t
     markers = {
         k: v

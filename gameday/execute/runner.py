@@ -241,6 +241,9 @@ class ScenarioRun:
         finally:
             self.sampler.stop()
             if self.target is not None:
+                stats = getattr(self.target, "stats", None)
+                if stats is not None:  # e.g. API requests made: how hard gameday hit the target
+                    self.event("target-stats", sync=True, **stats())
                 self.target.close()
             if self.lock is not None:
                 self.lock.__exit__(None, None, None)

@@ -148,6 +148,13 @@ class KubernetesSession:
             raise
         return True
 
+    def stats(self) -> dict[str, float]:
+        """API requests made (watches count once) and seconds spent throttled."""
+        return {
+            "api_requests": self.limiter.requests,
+            "throttled_seconds": round(self.limiter.waited, 3),
+        }
+
     def terminating(self, namespace: str) -> bool:
         """Whether the namespace is being deleted (it refuses new objects with a 403)."""
         try:
