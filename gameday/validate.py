@@ -223,6 +223,28 @@ def _check_references(out: _Collector, data: dict[str, Any]) -> None:
                 f"no probe named `{ref}` in steady_state.probes",
                 did_you_mean(ref, names),
             )
+    _check_prometheus_source(out, data)
+
+
+def _check_prometheus_source(out: _Collector, data: dict[str, Any]) -> None:
+    """PromQL SLIs, PromQL abort conditions and Prometheus alerts need `prometheus.url`."""
+    if isinstance(data.get("prometheus"), dict):
+        return
+    users = [
+        (path, "sli") for path, e in _entries(data, ("slo",)) if e.get("sli") or e.get("promql")
+    ]
+    users += [(path, "promql") for path, e in _entries(data, ("abort_when",)) if e.get("promql")]
+    detection = data.get("detection")
+    if isinstance(detection, dict) and detection.get("source", "prometheus") == "prometheus":
+        if not detection.get("url"):
+            users.append((("detection",), "source"))
+    for path, key in users:
+        out.add(
+            (*path, key),
+            "this reads Prometheus, but the scenario has no `prometheus` section",
+            "add `prometheus: {url: http://prometheus:9090}` (a drill param works: "
+            '`url: "{{ prometheus_url }}"`)',
+        )
 
 
 def _build_scenario(
@@ -262,6 +284,9 @@ def _build_scenario(
             rec.rto, rec.rpo, rec.stabilization, _steps(rec.steps, parsed, ("recovery", "steps"))
         ),
         rollback=_steps(spec.rollback, parsed, ("rollback",)),
+        prometheus=None
+        if spec.prometheus is None
+        else m.Prometheus(**spec.prometheus.model_dump()),
         detection=None
         if spec.detection is None
         else m.Detection(
@@ -279,8 +304,9 @@ def _build_scenario(
 
 
 def _slo(s: Any) -> m.Slo:
+    sli = _sli(s)
     if s.availability is not None:
-        return m.Slo(s.name, "availability", s.probe, s.promql, objective=s.availability)
+        return m.Slo(s.name, "availability", s.probe, s.promql, objective=s.availability, sli=sli)
     if s.latency is not None:
         return m.Slo(
             s.name,
@@ -289,10 +315,47 @@ def _slo(s: Any) -> m.Slo:
             s.promql,
             percentile=s.latency.percentile,
             below=s.latency.below,
+            sli=sli,
+        )
+    if s.burn_rate is not None:
+        return m.Slo(
+            s.name,
+            "burn-rate",
+            objective=s.burn_rate.objective,
+            sli=sli,
+            burn_windows=tuple((w.long, w.short, w.factor) for w in s.burn_rate.windows),
         )
     return m.Slo(
-        s.name, "threshold", s.probe, s.promql, below=s.threshold.below, above=s.threshold.above
+        s.name,
+        "threshold",
+        s.probe,
+        s.promql,
+        below=s.threshold.below,
+        above=s.threshold.above,
+        sli=sli,
     )
+
+
+def _sli(s: Any) -> dict[str, str] | None:
+    """The PromQL pieces of a Prometheus SLI; None for a probe SLI."""
+    if s.promql is not None:
+        return {"type": "promql", "expr": s.promql}
+    shape = s.sli
+    if shape is None:
+        return None
+    if shape.type == "promql":
+        return {"type": "promql", "expr": shape.expr}
+    if shape.type == "counter-ratio":
+        picked = {"errors": shape.errors} if shape.errors else {"good": shape.good}
+        return {"type": "ratio", "total": shape.total, **picked}
+    sep = ", " if shape.matchers else ""
+    if shape.type == "request-ratio":
+        return {
+            "type": "ratio",
+            "errors": f'{shape.metric}{{{shape.matchers}{sep}{shape.code_label}=~"{shape.error_codes}"}}',
+            "total": f"{shape.metric}{{{shape.matchers}}}",
+        }
+    return {"type": "histogram", "buckets": f"{shape.metric}_bucket{{{shape.matchers}}}"}
 
 
 def _steps(

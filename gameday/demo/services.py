@@ -5,6 +5,9 @@
 The store appends records to a JSON Lines file and copies it to a backup every few
 seconds; `POST /admin/restore` merges the backup with what was written since, the
 way a restore-and-replay runbook would. The front end retries on the other replica.
+
+Every service exports Prometheus metrics at `/metrics` (prometheus_client): requests by
+status code and a latency histogram, the two shapes gameday's ready-made SLIs read.
 """
 
 from __future__ import annotations
@@ -22,14 +25,47 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.exposition import generate_latest
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter(
+    "gameday_demo_requests", "Requests answered, by status code.", ["code"], registry=REGISTRY
+)
+LATENCY = Histogram(
+    "gameday_demo_request_duration_seconds",
+    "Time to answer a request.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    registry=REGISTRY,
+)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
 
+    def setup(self) -> None:
+        self.started = time.monotonic()
+        super().setup()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.path != "/metrics":
+            return True
+        body = generate_latest(REGISTRY)
+        self.send_response(200)
+        self.send_header("Content-Type", CONTENT_TYPE_LATEST)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return False  # answered: the do_* method is not called
+
     def reply(self, status: int, payload: Any) -> None:
+        REQUESTS.labels(code=str(status)).inc()
+        LATENCY.observe(time.monotonic() - self.started)
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -19,9 +19,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
 from rich.markup import escape
 
 from gameday.errors import GamedayError, RefusedError
+from gameday.execute import alerts, promsli
 from gameday.execute.journal import Clock, JournalWriter
 from gameday.execute.lock import TargetLock, target_key
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
@@ -30,7 +32,15 @@ from gameday.execute.steps import StepRunner
 from gameday.execute.view import RedactingView, View
 from gameday.execute.waiting import retry_transient
 from gameday.guardrails import GuardrailConfig, check_kubernetes, check_local_processes
-from gameday.model.scenario import Scenario, to_jsonable
+from gameday.model.scenario import (
+    AbortCondition,
+    ExpectedAlert,
+    Probe,
+    Prometheus,
+    Scenario,
+    to_jsonable,
+)
+from gameday.prometheus import AlertmanagerClient, PrometheusClient
 from gameday.plugins.protocols import Injection, Sample
 from gameday.plugins.registry import registry
 from gameday.redact import find_secrets
@@ -79,7 +89,12 @@ class ScenarioRun:
         self.abort = threading.Event()
         self.abort_reason = ""
         self.inject_t: float | None = None
+        self.window_wall: list[float] = []
+        """Unix times the fault window opened (injection) and closed (verify), for PromQL."""
         self.lock: TargetLock | None = None
+        self.prometheus = (
+            None if scenario.prometheus is None else PrometheusClient(scenario.prometheus)
+        )
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -114,6 +129,8 @@ class ScenarioRun:
         finally:
             with shielded_from_interrupts(self.view.log):
                 self._rollback()
+                if outcome != "interrupted":
+                    self._measure_slis()
                 self.event(
                     "scenario-end", sync=True, scenario=s.name, outcome=outcome, reason=reason
                 )
@@ -168,6 +185,7 @@ class ScenarioRun:
                 registry("probe").get(probe.type)().open(probe.params, self.target, probe.every)
             )
             self.sampler.add(ProbeLoop(probe, session, self.clock, self._on_sample))
+        self._watch_prometheus()
         start = self.clock()
         self.phase("steady-state", duration=s.steady_state.window)
         time.sleep(s.steady_state.window)
@@ -179,6 +197,7 @@ class ScenarioRun:
         self.phase("inject")
         key = f"{self.s.name}/{self.s.fault.type}"
         self.event("injection-planned", sync=True, key=key, injection=asdict(planned))
+        self.window_wall = [time.time()]
         self.outstanding.append((key, planned))
         applied = self.fault.inject(planned, self.s.fault.params, self.target)
         self.outstanding[-1] = (key, applied)
@@ -215,6 +234,7 @@ class ScenarioRun:
 
     def _verify(self) -> None:
         self.phase("verify", duration=self.s.steady_state.window)
+        self.window_wall.append(time.time())
         start = self.clock()
         time.sleep(self.s.steady_state.window)
         for probe in self.s.steady_state.probes:
@@ -263,6 +283,65 @@ class ScenarioRun:
             self.event("injection-reverted", sync=True, key=key)
             self.view.log(f"{self.s.name}: reverted {self.s.fault.type}")
 
+    def _watch_prometheus(self) -> None:
+        """PromQL abort conditions and expected alerts, each checked every second."""
+        every = alerts.EVERY
+        for index, condition in enumerate(self.s.abort_when):
+            if condition.promql and self.prometheus is not None:
+                name = _abort_probe(condition, index)
+                session = alerts.PromqlCondition(self.prometheus, condition.promql)
+                self.sampler.add(
+                    ProbeLoop(
+                        Probe(name, "promql", every, BaseModel()),
+                        session,
+                        self.clock,
+                        self._on_sample,
+                    )
+                )
+        detection = self.s.detection
+        if detection is None:
+            return
+        source: Any
+        if detection.source == "alertmanager":
+            source = AlertmanagerClient(detection.url or "", self.s.prometheus)
+        elif detection.url:
+            source = PrometheusClient(Prometheus(detection.url))
+        else:
+            source = self.prometheus
+        watch = alerts.AlertWatch(source, detection.expect_alerts, self._alert_changed)
+        self.sampler.add(
+            ProbeLoop(
+                Probe(DETECTION_PROBE, "alerts", every, BaseModel()),
+                watch,
+                self.clock,
+                self._on_sample,
+            )
+        )
+
+    def _alert_changed(
+        self, change: str, alert: ExpectedAlert, labels: dict[str, str], started: float | None
+    ) -> None:
+        self.event(change, sync=True, alert=alert.name, labels=labels, started_wall=started)
+        self.view.log(escape(f"{self.s.name}: {change.replace('-', ' ')}: {alert.name}"))
+
+    def _measure_slis(self) -> None:
+        """After rollback (never delaying a revert): PromQL SLIs over the fault window."""
+        if self.prometheus is None or not self.window_wall:
+            return
+        start = self.window_wall[0]
+        end = self.window_wall[1] if len(self.window_wall) > 1 else time.time()
+        for slo in self.s.slos:
+            if slo.sli is not None:
+                result = promsli.measure(self.prometheus, slo, start, end)
+                self.event(
+                    "sli-measured",
+                    sync=True,
+                    slo=slo.name,
+                    start_wall=start,
+                    end_wall=end,
+                    **result,
+                )
+
     def _injections(self) -> list[Injection]:
         return [injection for _, injection in self.outstanding]
 
@@ -281,8 +360,11 @@ class ScenarioRun:
         self.view.sample(probe, sample)
         if self.inject_t is None or self.abort.is_set() or self.outstanding == []:
             return
-        for condition in self.s.abort_when:
-            if condition.probe != probe or sample.t - self.inject_t < condition.window:
+        for index, condition in enumerate(self.s.abort_when):
+            if (
+                _abort_probe(condition, index) != probe
+                or sample.t - self.inject_t < condition.window
+            ):
                 continue
             window = self.sampler.since(probe, sample.t - condition.window)
             bad = sum(not x.ok for x in window)
@@ -304,6 +386,15 @@ class ScenarioRun:
     def event(self, type_: str, *, sync: bool = False, **fields: Any) -> None:
         fields.setdefault("scenario", self.s.name)
         self.journal.event(type_, sync=sync, **fields)
+
+
+DETECTION_PROBE = "detection"
+"""The internal probe loop that reads alerts (its samples are journaled, not scored)."""
+
+
+def _abort_probe(condition: AbortCondition, index: int) -> str:
+    """The probe an abort condition watches: its own, or the internal PromQL one."""
+    return condition.probe or f"abort-promql-{index + 1}"
 
 
 def _selector(planned: Injection, s: Scenario) -> str:

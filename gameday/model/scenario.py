@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-SloKind = Literal["availability", "latency", "threshold"]
+SloKind = Literal["availability", "latency", "threshold", "burn-rate"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,20 @@ class Slo:
     below: float | None = None
     """latency: seconds; threshold: value."""
     above: float | None = None
+    sli: dict[str, str] | None = None
+    """A Prometheus SLI as PromQL pieces: {"type": "ratio", "errors"|"good", "total"},
+    {"type": "histogram", "buckets"} or {"type": "promql", "expr"}."""
+    burn_windows: tuple[tuple[float, float, float], ...] = ()
+    """burn-rate: (long, short, factor) pairs, seconds."""
+
+
+@dataclass(frozen=True)
+class Prometheus:
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    bearer_token: str | None = None
+    ca_file: str | None = None
+    insecure_skip_verify: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,7 @@ class Scenario:
     recovery: Recovery = Recovery()
     rollback: tuple[Step, ...] = ()
     detection: Detection | None = None
+    prometheus: Prometheus | None = None
     weights: dict[str, float] = field(default_factory=dict)
     deadline: float = 600.0
     params: dict[str, Any] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from gameday.spec.base import StrictModel
+from gameday.spec.sli import BurnRate, PrometheusSpec, SliShape, promql_problem
 from gameday.spec.units import Duration, Ratio
 
 NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
@@ -79,20 +80,50 @@ class SloSpec(StrictModel):
 
     name: str
     probe: str | None = Field(None, description="Name of a steady_state probe (the SLI source).")
-    promql: str | None = Field(None, description="A PromQL expression (the SLI source).")
+    promql: str | None = Field(
+        None, description="A PromQL expression (shorthand for `sli: {type: promql, expr: ...}`)."
+    )
+    sli: SliShape | None = Field(
+        None, discriminator="type", description="A ready-made Prometheus SLI (see docs/scoring.md)."
+    )
     availability: Ratio | None = Field(None, description="Minimum good/total ratio.")
     latency: LatencyBound | None = None
     threshold: Threshold | None = None
+    burn_rate: BurnRate | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SloSpec:
-        if (self.probe is None) == (self.promql is None):
-            raise ValueError("give exactly one SLI source: `probe` or `promql`")
-        objectives = [self.availability, self.latency, self.threshold]
+        sources = [self.probe, self.promql, self.sli]
+        if sum(s is not None for s in sources) != 1:
+            raise ValueError("give exactly one SLI source: `probe`, `promql` or `sli`")
+        objectives = [self.availability, self.latency, self.threshold, self.burn_rate]
         if sum(o is not None for o in objectives) != 1:
-            raise ValueError("give exactly one objective: `availability`, `latency` or `threshold`")
-        if self.promql is not None and self.threshold is None:
-            raise ValueError("a `promql` SLI takes a `threshold` objective")
+            raise ValueError(
+                "give exactly one objective: `availability`, `latency`, `threshold` or `burn_rate`"
+            )
+        if self.promql is not None:
+            problem = promql_problem(self.promql)
+            if problem:
+                raise ValueError(problem)
+        shape = "promql" if self.promql is not None else (self.sli.type if self.sli else "probe")
+        allowed = {
+            "probe": ("availability", "latency", "threshold"),
+            "promql": ("threshold",),
+            "request-ratio": ("availability", "burn_rate"),
+            "counter-ratio": ("availability", "burn_rate"),
+            "histogram-latency": ("latency",),
+        }[shape]
+        given = next(
+            name
+            for name, o in zip(
+                ("availability", "latency", "threshold", "burn_rate"), objectives, strict=True
+            )
+            if o is not None
+        )
+        if given not in allowed:
+            raise ValueError(
+                f"a `{shape}` SLI takes {' or '.join(f'`{a}`' for a in allowed)}, not `{given}`"
+            )
         return self
 
 
@@ -117,7 +148,9 @@ class AbortSpec(StrictModel):
     """Stop the scenario and revert at once when this holds for `for` seconds."""
 
     probe: str | None = None
-    promql: str | None = Field(None, description="Aborts while the query returns a non-zero value.")
+    promql: str | None = Field(
+        None, description="Aborts while the query returns a non-zero value (checked every second)."
+    )
     error_ratio: Ratio = Field(1.0, description="Fraction of failing probe samples in the window.")
     for_: Duration = Field(5.0, alias="for", description="Sliding window in seconds.")
 
@@ -125,6 +158,9 @@ class AbortSpec(StrictModel):
     def _one_source(self) -> AbortSpec:
         if (self.probe is None) == (self.promql is None):
             raise ValueError("give exactly one of `probe` or `promql`")
+        problem = self.promql and promql_problem(self.promql)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -160,7 +196,11 @@ class DetectionSpec(StrictModel):
     """Alerts expected to fire, and where to read them."""
 
     source: Literal["prometheus", "alertmanager"] = "prometheus"
-    url: str | None = None
+    url: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="Alertmanager's URL; for `prometheus`, default: the `prometheus` section's.",
+    )
     expect_alerts: list[ExpectedAlert] = Field(min_length=1)
 
 
@@ -191,6 +231,7 @@ class ScenarioSpec(StrictModel):
     abort_when: list[AbortSpec] = []
     recovery: RecoverySpec = RecoverySpec()
     rollback: list[StepSpec] = []
+    prometheus: PrometheusSpec | None = None
     detection: DetectionSpec | None = None
     scoring: ScoringSpec = ScoringSpec()
     deadline: Duration = Field(600.0, description="Hard limit on the whole scenario, seconds.")

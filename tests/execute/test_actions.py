@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,10 +89,18 @@ def test_http_action_against_a_closed_port_fails_clearly() -> None:
     assert not outcome.ok and "POST http://127.0.0.1:1/restore failed" in outcome.detail
 
 
-def test_wait_for_watches_the_live_samples() -> None:
-    ctx = Context(
-        series={"web": [Sample(0, False), Sample(0.1, True), Sample(0.2, True), Sample(0.3, True)]}
-    )
-    assert WaitFor().run(WaitForParams(probe="web", successes=3, interval="50ms"), ctx, 1).ok
-    ctx.series["web"].append(Sample(0.4, False))
-    assert not WaitFor().run(WaitForParams(probe="web", successes=3, interval="50ms"), ctx, 0.3).ok
+def test_wait_for_counts_only_samples_taken_after_the_step_began() -> None:
+    good_before = [Sample(0, True), Sample(0.1, True), Sample(0.2, True)]
+    ctx = Context(series={"web": list(good_before)})
+    params = WaitForParams(probe="web", successes=3, interval="50ms")
+    assert not WaitFor().run(params, ctx, 0.3).ok  # old good samples prove nothing
+
+    def arrive() -> None:
+        for i in range(3):
+            time.sleep(0.05)
+            ctx.series["web"].append(Sample(1 + i / 10, True))
+
+    threading.Thread(target=arrive).start()
+    assert WaitFor().run(params, ctx, 2).ok
+    ctx.series["web"].append(Sample(2, False))
+    assert not WaitFor().run(params, ctx, 0.3).ok

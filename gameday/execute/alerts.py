@@ -1,0 +1,90 @@
+"""Watches for the alerts a scenario expects (and PromQL abort conditions) while it runs.
+
+Both run as probe loops at 1 s, so their checks are journaled and timed like any probe:
+- `AlertWatch` reads active alerts (Prometheus `/api/v1/alerts` or Alertmanager
+  `/api/v2/alerts`) and reports each expected alert when it starts and stops firing;
+- `PromqlCondition` turns a PromQL abort condition into samples: bad while the query
+  returns a non-zero value (an empty result is zero: nothing matches, nothing is wrong).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+from typing import Any
+
+from gameday.errors import GamedayError
+from gameday.model.scenario import ExpectedAlert
+from gameday.plugins.protocols import Sample
+
+EVERY = 1.0
+AlertChange = Callable[[str, ExpectedAlert, dict[str, str], float | None], None]
+"""(`alert-fired` | `alert-resolved`, which alert, its labels, Unix time it started)."""
+
+
+def _matches(alert: dict[str, Any], expected: ExpectedAlert) -> bool:
+    labels = alert.get("labels", {})
+    return labels.get("alertname") == expected.name and all(
+        labels.get(k) == v for k, v in expected.labels.items()
+    )
+
+
+def _unix(stamp: str | None) -> float | None:
+    if not stamp:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+class AlertWatch:
+    def __init__(self, source: Any, expected: tuple[ExpectedAlert, ...], on_change: AlertChange):
+        self.source, self.expected, self.on_change = source, expected, on_change
+        self.firing: set[str] = set()
+
+    def sample(self, t: float) -> Sample:
+        start = time.monotonic()
+        try:
+            active = [a for a in self.source.alerts() if a.get("state") == "firing"]
+        except GamedayError as exc:
+            return Sample(t, False, time.monotonic() - start, None, exc.message[:200])
+        now_firing = set()
+        for expected in self.expected:
+            alert = next((a for a in active if _matches(a, expected)), None)
+            if alert is None:
+                continue
+            now_firing.add(expected.name)
+            if expected.name not in self.firing:
+                self.on_change(
+                    "alert-fired", expected, alert["labels"], _unix(alert.get("activeAt"))
+                )
+        for expected in self.expected:
+            if expected.name in self.firing and expected.name not in now_firing:
+                self.on_change("alert-resolved", expected, {}, None)
+        self.firing = now_firing
+        detail = ", ".join(sorted(now_firing)) or "none of the expected alerts firing"
+        return Sample(t, True, time.monotonic() - start, float(len(now_firing)), detail)
+
+    def close(self) -> None:
+        pass
+
+
+class PromqlCondition:
+    def __init__(self, client: Any, expr: str):
+        self.client, self.expr = client, expr
+
+    def sample(self, t: float) -> Sample:
+        start = time.monotonic()
+        try:
+            found = self.client.instant(self.expr, time.time())
+        except GamedayError as exc:  # unreadable is not "bad": never abort on a Prometheus blip
+            return Sample(
+                t, True, time.monotonic() - start, None, f"unreadable: {exc.message[:150]}"
+            )
+        value = sum(s.points[-1][1] for s in found)
+        return Sample(t, value == 0, time.monotonic() - start, value, f"{self.expr} = {value:g}")
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,134 @@
+"""Reads Prometheus (PromQL SLIs, PromQL abort conditions, alerts) and Alertmanager,
+through prometheus-api-client. Query errors and empty results become gameday errors
+with hints: a query that returns no series is never taken for a pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from prometheus_api_client import PrometheusConnect
+from prometheus_api_client.exceptions import PrometheusApiClientException
+
+from gameday.errors import TargetError, TransientError
+from gameday.model.scenario import Prometheus
+
+TIMEOUT = 10
+
+
+@dataclass(frozen=True)
+class Series:
+    labels: dict[str, str]
+    points: list[tuple[float, float]]
+    """(Unix time, value) pairs; one pair for an instant query."""
+
+
+class NoSeries(TargetError):
+    """The query matched nothing: a misspelt metric or label, or nothing scraped yet."""
+
+
+def _when(t: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(t, datetime.UTC)
+
+
+class PrometheusClient:
+    def __init__(self, spec: Prometheus):
+        session = requests.Session()
+        if spec.ca_file:
+            session.verify = spec.ca_file
+        headers = dict(spec.headers)
+        if spec.bearer_token:
+            headers["Authorization"] = f"Bearer {spec.bearer_token}"
+        self.url = spec.url.rstrip("/")
+        self.session, self.headers = session, headers
+        self.api = PrometheusConnect(
+            url=self.url,
+            headers=headers,
+            disable_ssl=spec.insecure_skip_verify,
+            session=session,
+            timeout=TIMEOUT,
+        )
+
+    def instant(self, expr: str, at: float) -> list[Series]:
+        result = self._ask(expr, lambda: self.api.custom_query(expr, params={"time": at}))
+        return [_series(r) for r in result]
+
+    def range(self, expr: str, start: float, end: float, step: float) -> list[Series]:
+        result = self._ask(
+            expr,
+            lambda: self.api.custom_query_range(
+                expr, _when(start), _when(end), f"{max(step, 0.001):.3f}s"
+            ),
+        )
+        return [_series(r) for r in result]
+
+    def value(self, expr: str, at: float) -> float:
+        """The single number an expression gives at `at` (summed over series)."""
+        found = self.instant(expr, at)
+        if not found:
+            raise NoSeries(
+                f"PromQL returned no series: {expr}",
+                hint="check the metric name and label matchers in the Prometheus UI; "
+                "a target that is not scraped yet returns nothing too",
+            )
+        return sum(s.points[-1][1] for s in found)
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """Active alerts from Prometheus (`/api/v1/alerts`): labels, state, activeAt."""
+        data = self._get("/api/v1/alerts")
+        alerts: list[dict[str, Any]] = data["data"]["alerts"]
+        return alerts
+
+    def _get(self, path: str) -> Any:
+        try:
+            response = self.session.get(self.url + path, headers=self.headers, timeout=TIMEOUT)
+            response.raise_for_status()
+            return response.json()
+        except requests.RequestException as exc:
+            raise TransientError(f"cannot read {self.url + path}: {exc}") from None
+
+    def _ask(self, expr: str, call: Any) -> list[dict[str, Any]]:
+        try:
+            result: list[dict[str, Any]] = call()
+        except PrometheusApiClientException as exc:
+            raise TargetError(
+                f"Prometheus refused the query `{expr}`: {exc}",
+                hint="check the PromQL syntax (the Prometheus UI shows where it breaks)",
+            ) from None
+        except requests.RequestException as exc:
+            raise TransientError(f"cannot reach Prometheus at {self.url}: {exc}") from None
+        return result
+
+
+def _series(result: dict[str, Any]) -> Series:
+    if "values" in result:
+        points = [(float(t), float(v)) for t, v in result["values"]]
+    else:
+        t, v = result["value"]
+        points = [(float(t), float(v))]
+    return Series(dict(result.get("metric", {})), points)
+
+
+class AlertmanagerClient:
+    def __init__(self, url: str, spec: Prometheus | None):
+        self.url = url.rstrip("/")
+        self.session = requests.Session()
+        if spec and spec.ca_file:
+            self.session.verify = spec.ca_file
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """Active alerts (`/api/v2/alerts`), reshaped like Prometheus's: labels, state, activeAt."""
+        try:
+            response = self.session.get(
+                self.url + "/api/v2/alerts", params={"active": "true"}, timeout=TIMEOUT
+            )
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            raise TransientError(f"cannot read Alertmanager at {self.url}: {exc}") from None
+        return [
+            {"labels": a["labels"], "state": "firing", "activeAt": a["startsAt"]}
+            for a in response.json()
+        ]
