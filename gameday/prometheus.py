@@ -60,7 +60,7 @@ class PrometheusClient:
         result = self._ask(
             expr,
             lambda: self.api.custom_query_range(
-                expr, _when(start), _when(end), f"{max(step, 0.001):.3f}s"
+                expr, _when(start), _when(end), f"{max(step, 0.001):g}"
             ),
         )
         return [_series(r) for r in result]

@@ -6,6 +6,8 @@ Scoring (see docs/scoring.md): per scenario, components that apply are weighted 
             100 at the objective to 0 at twice the error budget; other misses: 0)
   recovery  time to recover vs `recovery.rto`: 100 within it, 0 at 3x RTO
   data      measured data loss vs `recovery.rpo`: 100 within it, 0 at 3x RPO
+  detection mean over expected alerts: fired within `within`: 100, later: falling to
+            0 at 3x `within`, never (a monitoring gap): 0
 Gates: an aborted, unrecovered or un-reverted scenario, or one whose fault touched
 nothing, never passes and scores at most 50. Drill score = weighted mean.
 """
@@ -24,7 +26,14 @@ from gameday.measure import (
     time_to_detect,
     window,
 )
-from gameday.model.scorecard import ProbeReport, ScenarioScore, Scorecard, SloResult, StepResult
+from gameday.model.scorecard import (
+    AlertResult,
+    ProbeReport,
+    ScenarioScore,
+    Scorecard,
+    SloResult,
+    StepResult,
+)
 from gameday.plugins.protocols import Sample
 from gameday.slo import evaluate as evaluate_slo
 from gameday.slo import measured_text
@@ -154,7 +163,10 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
         _probe_report(seg, p, inject_t, verify_t, end_t, stabilization)
         for p in spec["steady_state"]["probes"]
     )
-    slos = tuple(evaluate_slo(s, seg.samples, inject_t, verify_t) for s in spec.get("slos", ()))
+    slos = tuple(
+        evaluate_slo(s, seg.samples, inject_t, verify_t, seg.first("sli-measured", slo=s["name"]))
+        for s in spec.get("slos", ())
+    )
     sli = _sli_probe(spec, probes)
     ttr = None if sli is None or inject_t is None else sli.time_to_recover
     if ttr is not None and inject_t is not None:
@@ -163,8 +175,15 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
     lost = audit["audit"]["lost_span"] if audit else None
     injection = (seg.first("injection-applied") or seg.first("plan") or {}).get("injection", {})
     touched = tuple(injection.get("targets", ()))
+    alerts = _alerts(seg, spec, inject_t)
+    for alert in alerts:
+        if alert.fired_at is not None:
+            markers[f"alert {alert.name}"] = alert.fired_at
     components = _components(spec, slos, ttr, lost, inject_t is not None)
+    if alerts:
+        components["detection"] = sum(a.score for a in alerts) / len(alerts)
     reasons = _reasons(seg, outcome, end_event, slos, ttr, lost, touched, spec)
+    reasons += [_alert_reason(a) for a in alerts if a.status != "on time"]
     gated = _gated(seg, outcome, touched, ttr, spec)
     score = None
     if outcome not in NOT_SCORED and components:
@@ -212,6 +231,7 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
         hypothesis=spec.get("hypothesis"),
         description=spec.get("description", ""),
         rollback_ok=_rollback_ok(seg),
+        alerts=alerts,
     )
 
 
@@ -256,6 +276,41 @@ def _sli_probe(spec: dict[str, Any], probes: tuple[ProbeReport, ...]) -> ProbeRe
     names = [s["probe"] for s in spec.get("slos", ()) if s.get("probe")]
     by_name = {p.name: p for p in probes}
     return by_name.get(names[0]) if names else (probes[0] if probes else None)
+
+
+def _alerts(seg: _Segment, spec: dict[str, Any], inject_t: float | None) -> tuple[AlertResult, ...]:
+    detection = spec.get("detection")
+    if not detection or inject_t is None:
+        return ()
+    found = []
+    for expected in detection["expect_alerts"]:
+        name, within = expected["name"], float(expected["within"])
+        fired = seg.first("alert-fired", alert=name)
+        resolved = seg.first("alert-resolved", alert=name)
+        resolved_at = None if resolved is None else float(resolved["t"])
+        if fired is None:
+            found.append(AlertResult(name, within, "missed"))
+            continue
+        fired_at = float(fired["t"])
+        if fired_at < inject_t:
+            found.append(AlertResult(name, within, "already firing", fired_at, resolved_at))
+            continue
+        ttd = round(fired_at - inject_t, 3)
+        status = "on time" if ttd <= within else "late"
+        score = linear_score(ttd, within, ZERO_AT)
+        found.append(AlertResult(name, within, status, fired_at, resolved_at, ttd, score))
+    return tuple(found)
+
+
+def _alert_reason(alert: AlertResult) -> str:
+    if alert.status == "missed":
+        return (
+            f"monitoring gap: alert {alert.name} never fired "
+            f"(expected within {alert.within:g}s of the fault)"
+        )
+    if alert.status == "late":
+        return f"alert {alert.name} fired late: after {alert.time_to_detect:.1f}s, expected within {alert.within:g}s"
+    return f"alert {alert.name} was already firing before the fault: it cannot show detection"
 
 
 def _rollback_ok(seg: _Segment) -> bool:

@@ -1,7 +1,11 @@
-"""SLO evaluation over the fault window (pure): availability, latency and thresholds.
+"""SLO evaluation over the fault window (pure): availability, latency, thresholds and
+burn rate, from probe samples or from the PromQL numbers the runner journaled.
 
 Availability burns error budget: burned = (1 - good/total) / (1 - objective), and a
 missed availability SLO scores 100 x (2 - burned), reaching 0 at twice the budget.
+A burn-rate SLO is missed when both windows of a pair burn faster than its factor at
+the same moment; it scores 100 x (2 - worst / factor) the same way.
+A PromQL SLI that could not be measured (no series, query refused) is missed, score 0.
 """
 
 from __future__ import annotations
@@ -18,19 +22,14 @@ def evaluate(
     samples_by_probe: dict[str, list[Sample]],
     inject_t: float | None,
     verify_t: float,
+    prometheus: dict[str, Any] | None = None,
 ) -> SloResult:
-    """One SLO over the window [injection, end of recovery], from the journaled samples."""
+    """One SLO over the window [injection, end of recovery], from the journaled samples
+    (probe SLIs) or the journaled `sli-measured` record (Prometheus SLIs)."""
     kind, name = slo["kind"], slo["name"]
     objective = objective_text(slo)
-    if slo.get("promql"):
-        return SloResult(
-            name,
-            kind,
-            objective,
-            None,
-            None,
-            detail="PromQL SLIs need a Prometheus source; not evaluated",
-        )
+    if slo.get("sli"):
+        return _from_prometheus(slo, objective, inject_t, prometheus)
     if inject_t is None:
         return SloResult(
             name, kind, objective, None, None, detail="no fault window (nothing injected)"
@@ -86,7 +85,105 @@ def evaluate(
     )
 
 
+def _budget_score(burned: float) -> float:
+    """100 within budget, falling linearly to 0 at twice the budget."""
+    return 100.0 if burned <= 1.0 else round(max(0.0, 100.0 * (2.0 - burned)), 1)
+
+
+def _from_prometheus(
+    slo: dict[str, Any], objective: str, inject_t: float | None, measured: dict[str, Any] | None
+) -> SloResult:
+    kind, name = slo["kind"], slo["name"]
+    if inject_t is None:
+        return SloResult(name, kind, objective, None, None, detail="no fault window")
+    if measured is None:
+        return SloResult(
+            name, kind, objective, None, False, detail="not measured (run ended early)", score=0.0
+        )
+    if "error" in measured:
+        hint = f" (hint: {measured['hint']})" if measured.get("hint") else ""
+        return SloResult(
+            name, kind, objective, None, False, detail=measured["error"] + hint, score=0.0
+        )
+    if kind == "availability":
+        errors, total = measured["errors"], measured["total"]
+        ratio = 1.0 - errors / total
+        allowed = 1.0 - slo["objective"]
+        burned = (errors / total) / allowed if allowed > 0 else (0.0 if errors == 0 else 99.0)
+        met = ratio >= slo["objective"]
+        return SloResult(
+            name,
+            kind,
+            objective,
+            round(ratio, 6),
+            met,
+            round(burned, 4),
+            f"{total - errors:g}/{total:g} good over {measured['window']} (Prometheus)",
+            100.0 if met else _budget_score(burned),
+        )
+    if kind == "burn-rate":
+        worst, parts = 0.0, []
+        for pair in measured["pairs"]:
+            both = max((min(p[1], p[2]) for p in pair["points"]), default=0.0)
+            worst = max(worst, both / pair["factor"])
+            parts.append(
+                f"{_span(pair['long'])}/{_span(pair['short'])}: peak {both:.1f}x (pages at {pair['factor']:g}x)"
+            )
+        met = worst <= 1.0
+        return SloResult(
+            name,
+            kind,
+            objective,
+            round(worst, 4),
+            met,
+            round(worst, 4),
+            "; ".join(parts),
+            _budget_score(worst),
+        )
+    if kind == "latency":
+        seconds = measured["seconds"]
+        met = seconds <= slo["below"]
+        return SloResult(
+            name,
+            kind,
+            objective,
+            seconds,
+            met,
+            None,
+            "histogram_quantile (Prometheus)",
+            100.0 if met else 0.0,
+        )
+    low, high = measured["min"], measured["max"]
+    met = (slo.get("below") is None or high < slo["below"]) and (
+        slo.get("above") is None or low > slo["above"]
+    )
+    value = high if slo.get("below") is not None else low
+    return SloResult(
+        name,
+        kind,
+        objective,
+        value,
+        met,
+        None,
+        f"range {low:g}..{high:g} (PromQL)",
+        100.0 if met else 0.0,
+    )
+
+
+def _span(seconds: float) -> str:
+    return (
+        f"{seconds / 3600:g}h"
+        if seconds >= 3600
+        else f"{seconds / 60:g}m"
+        if seconds >= 60
+        else f"{seconds:g}s"
+    )
+
+
 def objective_text(slo: dict[str, Any]) -> str:
+    if slo["kind"] == "burn-rate":
+        pairs = ", ".join(f"{_span(lg)}/{_span(sh)} < {f:g}x" for lg, sh, f in slo["burn_windows"])
+        return f"burn of a {slo['objective'] * 100:g}% budget: {pairs}"
     if slo["kind"] == "availability":
         return f">= {slo['objective'] * 100:g}% good"
     if slo["kind"] == "latency":
@@ -105,4 +202,6 @@ def measured_text(slo: SloResult) -> str:
         return f"{slo.measured * 100:.2f}%"
     if slo.kind == "latency":
         return f"{slo.measured * 1000:.0f}ms"
+    if slo.kind == "burn-rate":
+        return f"{slo.measured:.2f} of the paging rate"
     return f"{slo.measured:g}"

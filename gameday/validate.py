@@ -235,9 +235,11 @@ def _check_prometheus_source(out: _Collector, data: dict[str, Any]) -> None:
     ]
     users += [(path, "promql") for path, e in _entries(data, ("abort_when",)) if e.get("promql")]
     detection = data.get("detection")
-    if isinstance(detection, dict) and detection.get("source", "prometheus") == "prometheus":
-        if not detection.get("url"):
-            users.append((("detection",), "source"))
+    reads_prometheus = isinstance(detection, dict) and (
+        detection.get("source", "prometheus") == "prometheus" and not detection.get("url")
+    )
+    if reads_prometheus:
+        users.append((("detection",), "source"))
     for path, key in users:
         out.add(
             (*path, key),

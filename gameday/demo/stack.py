@@ -65,6 +65,15 @@ class DemoStack:
             "data_file": str(self.root / "data" / "data.jsonl"),
         }
 
+    def metrics_targets(self) -> dict[str, list[str]]:
+        """Prometheus scrape targets (`/metrics`) by job: store, web, frontend."""
+        p = self.ports
+        return {
+            "store": [f"127.0.0.1:{p['store']}"],
+            "web": [f"127.0.0.1:{p['web-1']}", f"127.0.0.1:{p['web-2']}"],
+            "frontend": [f"127.0.0.1:{p['frontend']}"],
+        }
+
     @classmethod
     def start(cls, timeout: float = 30.0) -> DemoStack:
         root = Path(tempfile.mkdtemp(prefix="gameday-demo-"))

@@ -3,8 +3,8 @@
 Both run as probe loops at 1 s, so their checks are journaled and timed like any probe:
 - `AlertWatch` reads active alerts (Prometheus `/api/v1/alerts` or Alertmanager
   `/api/v2/alerts`) and reports each expected alert when it starts and stops firing;
-- `PromqlCondition` turns a PromQL abort condition into samples: bad while the query
-  returns a non-zero value (an empty result is zero: nothing matches, nothing is wrong).
+- `PromqlCondition` turns a PromQL abort condition into samples with alerting-rule
+  semantics: bad while the expression returns any series (`up{job="db"} == 0`).
 """
 
 from __future__ import annotations
@@ -83,8 +83,10 @@ class PromqlCondition:
             return Sample(
                 t, True, time.monotonic() - start, None, f"unreadable: {exc.message[:150]}"
             )
-        value = sum(s.points[-1][1] for s in found)
-        return Sample(t, value == 0, time.monotonic() - start, value, f"{self.expr} = {value:g}")
+        detail = (
+            f"{len(found)} series match {self.expr}" if found else f"no series match {self.expr}"
+        )
+        return Sample(t, not found, time.monotonic() - start, float(len(found)), detail)
 
     def close(self) -> None:
         pass

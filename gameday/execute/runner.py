@@ -19,7 +19,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
 from rich.markup import escape
 
 from gameday.errors import GamedayError, RefusedError
@@ -40,10 +39,11 @@ from gameday.model.scenario import (
     Scenario,
     to_jsonable,
 )
-from gameday.prometheus import AlertmanagerClient, PrometheusClient
 from gameday.plugins.protocols import Injection, Sample
 from gameday.plugins.registry import registry
+from gameday.prometheus import AlertmanagerClient, PrometheusClient
 from gameday.redact import find_secrets
+from gameday.spec.base import PluginParams
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ class ScenarioRun:
                 session = alerts.PromqlCondition(self.prometheus, condition.promql)
                 self.sampler.add(
                     ProbeLoop(
-                        Probe(name, "promql", every, BaseModel()),
+                        Probe(name, "promql", every, PluginParams()),
                         session,
                         self.clock,
                         self._on_sample,
@@ -311,7 +311,7 @@ class ScenarioRun:
         watch = alerts.AlertWatch(source, detection.expect_alerts, self._alert_changed)
         self.sampler.add(
             ProbeLoop(
-                Probe(DETECTION_PROBE, "alerts", every, BaseModel()),
+                Probe(DETECTION_PROBE, "alerts", every, PluginParams()),
                 watch,
                 self.clock,
                 self._on_sample,

@@ -23,6 +23,21 @@ class SloResult:
 
 
 @dataclass(frozen=True)
+class AlertResult:
+    """An alert the scenario expected monitoring to fire."""
+
+    name: str
+    within: float
+    status: str
+    """`on time`, `late`, `missed` (a monitoring gap) or `already firing` (before the fault)."""
+    fired_at: float | None = None
+    """Seconds since run start, when gameday first saw it firing."""
+    resolved_at: float | None = None
+    time_to_detect: float | None = None
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
 class StepResult:
     section: str
     name: str
@@ -72,6 +87,7 @@ class ScenarioScore:
     hypothesis: str | None
     description: str
     rollback_ok: bool = True
+    alerts: tuple[AlertResult, ...] = ()
 
 
 @dataclass(frozen=True)

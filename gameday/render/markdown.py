@@ -28,7 +28,49 @@ def _scenario(s: ScenarioScore) -> list[str]:
         lines.append(
             f"- Step `{step.name}` ({step.section}): {'ok' if step.ok else 'FAILED'} in {_secs(step.duration)}"
         )
+    for alert in s.alerts:
+        seen = (
+            f"fired after {_secs(alert.time_to_detect)}"
+            if alert.time_to_detect is not None
+            else alert.status
+        )
+        lines.append(f"- Alert `{alert.name}` (expected within {_secs(alert.within)}): {seen}")
     return [*lines, ""]
+
+
+SLOW_STEP = 0.25
+"""A recovery step taking more than this share of the RTO gets an action item."""
+
+
+def action_items(s: ScenarioScore) -> list[str]:
+    """Findings turned into postmortem action items, most specific first."""
+    owner = f" (owner: {s.owner})" if s.owner else ""
+    items = []
+    for alert in s.alerts:
+        if alert.status == "missed":
+            items.append(
+                f"Add or fix alerting: `{alert.name}` never fired during `{s.fault}` "
+                f"(expected within {_secs(alert.within)}){owner}"
+            )
+        elif alert.status == "late":
+            items.append(
+                f"Tighten `{alert.name}`: it fired after {_secs(alert.time_to_detect)}, "
+                f"target {_secs(alert.within)}{owner}"
+            )
+    if s.rto is not None and s.time_to_recover is not None and s.time_to_recover > s.rto:
+        items.append(
+            f"Shorten recovery of {s.name}: {_secs(s.time_to_recover)} against an RTO of "
+            f"{_secs(s.rto)}{owner}"
+        )
+    if s.rto:
+        items += [
+            f"Automate or speed up step `{step.name}`: it took {_secs(step.duration)}{owner}"
+            for step in s.steps
+            if step.section == "recovery" and step.duration > SLOW_STEP * s.rto
+        ]
+    covered = ("monitoring gap", "alert ", "RTO exceeded")
+    items += [f'Investigate {s.name}: "{r}"{owner}' for r in s.reasons if not r.startswith(covered)]
+    return items
 
 
 def render_markdown(card: Scorecard) -> str:
@@ -49,7 +91,5 @@ def render_markdown(card: Scorecard) -> str:
     lines += ["", "## What did not", ""]
     lines += [f"- {s.name}: {r}" for s in card.scenarios for r in s.reasons] or ["- nothing"]
     lines += ["", "## Action items", ""]
-    lines += [f'- [ ] {s.name}: investigate "{r}"' for s in card.scenarios for r in s.reasons] or [
-        "- [ ] none"
-    ]
+    lines += [f"- [ ] {item}" for s in card.scenarios for item in action_items(s)] or ["- [ ] none"]
     return "\n".join(lines) + "\n"

@@ -149,7 +149,9 @@ class AbortSpec(StrictModel):
 
     probe: str | None = None
     promql: str | None = Field(
-        None, description="Aborts while the query returns a non-zero value (checked every second)."
+        None,
+        description="Aborts while the expression returns any series, as an alerting rule "
+        'would fire (checked every second), e.g. `up{job="db"} == 0`.',
     )
     error_ratio: Ratio = Field(1.0, description="Fraction of failing probe samples in the window.")
     for_: Duration = Field(5.0, alias="for", description="Sliding window in seconds.")

@@ -12,6 +12,7 @@ Squads write a metric name and a label selector; gameday writes the PromQL:
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -22,32 +23,24 @@ from gameday.spec.units import Duration, Ratio
 METRIC = r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"
 
 
+STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|`[^`]*`')
+
+
 def promql_problem(expr: str) -> str | None:
     """What is lexically wrong with a PromQL expression (unbalanced brackets or quotes),
     or None. The server's parser has the last word when the query first runs."""
     if not expr.strip():
         return "empty PromQL expression"
+    bare = STRINGS.sub('""', expr)
+    if any(q in bare.replace('""', "") for q in "\"'`"):
+        return f"unterminated string in PromQL `{expr}`"
     closing = {")": "(", "]": "[", "}": "{"}
     stack: list[str] = []
-    quote: str | None = None
-    escaped = False
-    for ch in expr:
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = None
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "([{":
+    for ch in bare:
+        if ch in "([{":
             stack.append(ch)
-        elif ch in closing:
-            if not stack or stack.pop() != closing[ch]:
-                return f"unbalanced `{ch}` in PromQL `{expr}`"
-    if quote:
-        return f"unterminated string in PromQL `{expr}`"
+        elif ch in closing and (not stack or stack.pop() != closing[ch]):
+            return f"unbalanced `{ch}` in PromQL `{expr}`"
     if stack:
         return f"unclosed `{stack[-1]}` in PromQL `{expr}`"
     return None
