@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 REPORTS = typer.Option(Path("reports"), "--reports", help="Where run directories are written.")
 LIVE = typer.Option(None, "--live/--plain", help="Live terminal view (default: when on a TTY).")
+PUSH = typer.Option(
+    None, "--push-metrics", help="Push results to this Prometheus Pushgateway URL after the run."
+)
 
 
 @app.command()
@@ -39,6 +42,7 @@ def run(
     ),
     reports: Path = REPORTS,
     live: bool | None = LIVE,
+    push_metrics: str | None = PUSH,
 ) -> None:
     """Run a scenario or drill: preflight, steady state, inject, observe, recover, verify, rollback."""
     from gameday.cli.params import parse_overrides
@@ -55,7 +59,7 @@ def run(
         guardrails=load_config().guardrails,
         confirm=confirm,
     )
-    raise typer.Exit(execute_and_report(subject, reports, options, live, overrides))
+    raise typer.Exit(execute_and_report(subject, reports, options, live, overrides, push_metrics))
 
 
 @app.command()
@@ -102,6 +106,7 @@ def report(
     from gameday.errors import InputError, Location, Problem
     from gameday.execute.journal import JOURNAL, read_journal
     from gameday.render import render_all
+    from gameday.render.index import write_index
     from gameday.score import score_journal
 
     journal = run_dir / JOURNAL
@@ -115,6 +120,7 @@ def report(
         )
     card = score_journal(read_journal(journal))
     paths = render_all(card, run_dir)
+    paths["index"] = write_index(run_dir.resolve().parent.parent)
     print_summary(card, paths)
     raise typer.Exit(exit_code_for(card, interrupted=False))
 
@@ -154,19 +160,25 @@ def execute_and_report(
     options: RunOptions,
     live: bool | None,
     overrides: dict[str, Any] | None = None,
+    push_metrics: str | None = None,
 ) -> ExitCode:
     from gameday.execute.run import execute
 
-    return _report_after(live, lambda view: execute(subject, reports, options, view, overrides))
+    return _report_after(
+        live, lambda view: execute(subject, reports, options, view, overrides), push_metrics
+    )
 
 
-def _report_after(live: bool | None, go: Callable[[View], tuple[Path, bool]]) -> ExitCode:
+def _report_after(
+    live: bool | None, go: Callable[[View], tuple[Path, bool]], push_metrics: str | None = None
+) -> ExitCode:
     """Runs `go` with the live or plain view, then scores, renders and summarises."""
     from gameday.cli.console import err
     from gameday.execute.journal import JOURNAL, read_journal
     from gameday.execute.safety import terminate_as_interrupt
     from gameday.execute.view import LiveView, PlainView
     from gameday.render import render_all
+    from gameday.render.index import write_index
     from gameday.score import score_journal
 
     use_live = err.is_terminal if live is None else live
@@ -177,7 +189,14 @@ def _report_after(live: bool | None, go: Callable[[View], tuple[Path, bool]]) ->
     finally:
         view.close()
     card = score_journal(read_journal(run_dir / JOURNAL))
-    print_summary(card, render_all(card, run_dir))
+    paths = render_all(card, run_dir)
+    paths["index"] = write_index(run_dir.resolve().parent.parent)
+    print_summary(card, paths)
+    if push_metrics:
+        from gameday.pushmetrics import push
+
+        push(card, push_metrics)  # after the reports: a dead gateway loses nothing
+        err.print(f"pushed results to {push_metrics}")
     return exit_code_for(card, interrupted)
 
 

@@ -148,3 +148,32 @@ def monitoring(stack: DemoStack, tmp_path_factory: pytest.TempPathFactory) -> It
     for p in processes:
         p.wait(timeout=10)
     logs.close()
+
+
+@pytest.fixture(scope="session")
+def pushgateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Debian's prometheus-pushgateway on 127.0.0.1, in memory only."""
+    (port,) = free_ports(1)
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("pushgateway") / "pushgateway.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [
+                binary("prometheus-pushgateway", "pushgateway"),
+                f"--web.listen-address=127.0.0.1:{port}",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 30
+    while not ready(url):
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(
+                f"the Pushgateway did not start:\n{log.read_text(errors='replace')[-2000:]}"
+            )
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
