@@ -1,0 +1,128 @@
+"""`pytest --gameday scenarios/`: every scenario file becomes a test item that runs it
+against its target and fails with the scenario's reasons. Registered through the
+`pytest11` entry point, so it is active wherever gameday is installed (and does
+nothing without `--gameday`).
+
+    pytest --gameday scenarios/local --gameday-set frontend_url=http://... -k storefront-squad
+
+Each item carries the scenario's owner and tags as keywords (select with `-k`) and as
+markers `gameday_owner_<owner>` / `gameday_tag_<tag>` (select with `-m`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gameday.errors import GamedayError
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gameday", "game-day scenarios as tests")
+    group.addoption(
+        "--gameday", action="store_true", help="Collect scenario YAML files as gameday tests."
+    )
+    group.addoption(
+        "--gameday-set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Override a scenario param (repeatable).",
+    )
+    group.addoption(
+        "--gameday-values", action="append", default=[], metavar="FILE", help="YAML params file."
+    )
+    group.addoption(
+        "--gameday-reports",
+        default="reports",
+        metavar="DIR",
+        help="Where run directories are written (default: reports).",
+    )
+
+
+def _marker(prefix: str, value: str) -> str:
+    return f"gameday_{prefix}_" + re.sub(r"\W", "_", value)
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> ScenarioFile | None:
+    if not parent.config.getoption("gameday") or file_path.suffix not in (".yaml", ".yml"):
+        return None
+    head = file_path.read_text(encoding="utf-8", errors="replace")[:4000]
+    if not re.search(r"^kind:\s*Scenario\s*$", head, re.M):
+        return None  # drills, values files and other YAML are not tests
+    collected: ScenarioFile = ScenarioFile.from_parent(parent, path=file_path)
+    return collected
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[ScenarioItem]:
+        from gameday.cli.params import parse_overrides
+        from gameday.model.scenario import Scenario
+        from gameday.validate import load
+
+        overrides = parse_overrides(
+            self.config.getoption("gameday_set"),
+            [Path(v) for v in self.config.getoption("gameday_values")],
+        )
+        scenario = load(self.path, overrides)
+        assert isinstance(scenario, Scenario)
+        item: ScenarioItem = ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
+        for value, prefix in [(scenario.owner, "owner"), *((t, "tag") for t in scenario.tags)]:
+            if value:
+                item.extra_keyword_matches.add(value)
+                name = _marker(prefix, value)
+                self.config.addinivalue_line("markers", f"{name}: gameday {prefix} {value}")
+                item.add_marker(name)
+        yield item
+
+
+class ScenarioFailed(Exception):
+    """The scenario ran and did not pass; the message is its reasons."""
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Any, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def runtest(self) -> None:
+        from rich.console import Console
+
+        from gameday.execute.journal import JOURNAL, read_journal
+        from gameday.execute.run import execute
+        from gameday.execute.runner import RunOptions
+        from gameday.execute.view import PlainView
+        from gameday.render import render_all
+        from gameday.score import score_journal
+
+        log = io.StringIO()
+        reports = Path(self.config.getoption("gameday_reports"))
+        run_dir, _ = execute(
+            self.scenario,
+            reports,
+            RunOptions(auto_approve=True),
+            PlainView(Console(file=log, width=160)),
+        )
+        card = score_journal(read_journal(run_dir / JOURNAL))
+        render_all(card, run_dir)
+        self.user_properties.append(("report", str(run_dir / "report.html")))
+        (result,) = card.scenarios
+        if result.verdict != "pass":
+            reasons = "\n  ".join(result.reasons) or result.outcome
+            raise ScenarioFailed(
+                f"{result.name}: {result.verdict} (score {result.score}, {result.outcome})\n"
+                f"  {reasons}\n  report: {run_dir / 'report.html'}"
+            )
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ScenarioFailed | GamedayError):
+            return str(getattr(excinfo.value, "message", excinfo.value))
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"gameday scenario {self.name}"
