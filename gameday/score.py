@@ -28,6 +28,7 @@ from gameday.measure import (
 )
 from gameday.model.scorecard import (
     AlertResult,
+    Note,
     ProbeReport,
     ScenarioScore,
     Scorecard,
@@ -99,6 +100,7 @@ def score_journal(records: Sequence[dict[str, Any]]) -> Scorecard:
         verdict=verdict,
         scenarios=scenarios,
         meta={k: v for k, v in start.items() if k in ("drill", "options", "host", "gameday")},
+        notes=tuple(_note(r) for r in records if r["type"] == "note"),
     )
 
 
@@ -184,6 +186,10 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
         components["detection"] = sum(a.score for a in alerts) / len(alerts)
     reasons = _reasons(seg, outcome, end_event, slos, ttr, lost, touched, spec)
     reasons += [_alert_reason(a) for a in alerts if a.status != "on time"]
+    notes = tuple(_note(e) for e in seg.events if e["type"] == "note")
+    for number, scenario_note in enumerate(notes, 1):
+        markers[f"note {number}"] = scenario_note.t
+    approved = seg.first("approval")
     gated = _gated(seg, outcome, touched, ttr, spec)
     score = None
     if outcome not in NOT_SCORED and components:
@@ -232,6 +238,10 @@ def _score(seg: _Segment, weight: float) -> ScenarioScore:
         description=spec.get("description", ""),
         rollback_ok=_rollback_ok(seg),
         alerts=alerts,
+        approval=None
+        if approved is None
+        else f"{'go' if approved['go'] else 'no go'} from {approved['by']} at {approved['t']:.1f}s",
+        notes=notes,
     )
 
 
@@ -300,6 +310,12 @@ def _alerts(seg: _Segment, spec: dict[str, Any], inject_t: float | None) -> tupl
         score = linear_score(ttd, within, ZERO_AT)
         found.append(AlertResult(name, within, status, fired_at, resolved_at, ttd, score))
     return tuple(found)
+
+
+def _note(record: dict[str, Any]) -> Note:
+    return Note(
+        float(record["t"]), record.get("author", ""), record.get("text", ""), record.get("scenario")
+    )
 
 
 def _alert_reason(alert: AlertResult) -> str:

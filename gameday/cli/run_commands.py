@@ -43,6 +43,9 @@ def run(
     reports: Path = REPORTS,
     live: bool | None = LIVE,
     push_metrics: str | None = PUSH,
+    operator: str | None = typer.Option(
+        None, help="Who gives the go for each scenario (default: your user name)."
+    ),
 ) -> None:
     """Run a scenario or drill: preflight, steady state, inject, observe, recover, verify, rollback."""
     from gameday.cli.params import parse_overrides
@@ -58,6 +61,7 @@ def run(
         interactive=_tty(),
         guardrails=load_config().guardrails,
         confirm=confirm,
+        **({"operator": operator} if operator else {}),
     )
     raise typer.Exit(execute_and_report(subject, reports, options, live, overrides, push_metrics))
 
@@ -123,6 +127,25 @@ def report(
     paths["index"] = write_index(run_dir.resolve().parent.parent)
     print_summary(card, paths)
     raise typer.Exit(exit_code_for(card, interrupted=False))
+
+
+@app.command()
+def note(
+    text: str = typer.Argument(..., help="What you saw, decided or want to remember."),
+    run: Path | None = typer.Option(
+        None, "--run", help="The run directory (default: the one drill running now)."
+    ),
+    author: str | None = typer.Option(None, help="Who notes it (default: your user name)."),
+) -> None:
+    """Add a timestamped note to the running drill: it appears on the report's timeline
+    and in the retrospective draft."""
+    import getpass
+
+    from gameday.cli.console import out
+    from gameday.execute.notes import add_note
+
+    run_dir = add_note(text, author or getpass.getuser(), run)
+    out.print(f"noted in {run_dir}")
 
 
 @app.command()

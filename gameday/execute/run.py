@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gameday import __version__
+from gameday.execute import notes
 from gameday.execute.journal import JOURNAL, Clock, JournalWriter, read_journal
 from gameday.execute.runner import RunOptions, ScenarioRun
 from gameday.execute.view import View
@@ -109,13 +110,22 @@ def _run_entries(
     interrupted = False
     drill_deadline = subject.deadline if isinstance(subject, Drill) else None
     deadline_at = None if drill_deadline is None else journal.clock() + drill_deadline
+    current: list[str | None] = [None]
+    run_dir = journal.path.parent
+    marker = notes.register(run_dir)
+    inbox = notes.NoteInbox(run_dir, journal, lambda: current[0])
+    inbox.start()
     try:
         for index, entry in enumerate(entries_of(subject)):
             if index >= start:
+                current[0] = entry.scenario.name
                 ScenarioRun(entry.scenario, journal, view, options, deadline_at, index).execute()
+                current[0] = None
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        inbox.stop()
+        marker.unlink(missing_ok=True)
         journal.event("run-end", sync=True, interrupted=interrupted)
         journal.close()
     return interrupted

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import getpass
 import os
 import threading
 import time
@@ -54,6 +55,8 @@ class RunOptions:
     guardrails: GuardrailConfig = field(default_factory=GuardrailConfig)
     confirm: str | None = None
     """The context name the operator typed to allow a production run."""
+    operator: str = field(default_factory=lambda: getpass.getuser())
+    """Who gives the go for each scenario (journaled with every approval)."""
 
 
 class ScenarioEnded(Exception):
@@ -105,6 +108,7 @@ class ScenarioRun:
         outcome, reason = "completed", ""
         try:
             planned = self._preflight()
+            self._approve(planned)
             self._steady_state()
             if self.options.dry_run:
                 raise ScenarioEnded("dry-run", "dry run: nothing injected")
@@ -177,6 +181,29 @@ class ScenarioRun:
                 f"fault would touch {len(planned.targets)} objects, over blast_radius.max_targets={limit}"
             )
         return planned
+
+    def _approve(self, planned: Injection) -> None:
+        """The facilitator's go, after they have seen what will be touched. Journaled with
+        who and when; `--auto-approve` and runs without a terminal record that instead."""
+        if self.options.dry_run:
+            return
+        if self.options.auto_approve:
+            by, go = f"{self.options.operator} (--auto-approve)", True
+        elif self.options.interactive:
+            touched = ", ".join(planned.targets[:10]) + (
+                " ..." if len(planned.targets) > 10 else ""
+            )
+            go = self.view.ask(
+                f"{self.s.name}: {self.s.fault.type} for {self.s.fault.duration:g}s will touch "
+                f"{len(planned.targets)}: {touched}",
+                question="go?",
+            )
+            by = self.options.operator
+        else:
+            by, go = f"{self.options.operator} (unattended: no terminal)", True
+        self.event("approval", sync=True, by=by, go=go)
+        if not go:
+            raise ScenarioEnded("not-run", f"no go from the facilitator ({by})")
 
     def _steady_state(self) -> None:
         s = self.s

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from rich.console import Console, Group
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -28,7 +29,7 @@ class View(Protocol):
 
     def log(self, text: str) -> None: ...
 
-    def ask(self, prompt: str) -> bool: ...
+    def ask(self, prompt: str, question: str = "done?") -> bool: ...
 
     def close(self) -> None: ...
 
@@ -69,8 +70,9 @@ class PlainView:
     def log(self, text: str) -> None:
         self.console.print(f"{time.strftime('%H:%M:%S')} {text}", highlight=False, soft_wrap=True)
 
-    def ask(self, prompt: str) -> bool:
-        return self.console.input(f"{prompt}\n[done? y/n] ").strip().lower() in ("", "y", "yes")
+    def ask(self, prompt: str, question: str = "done?") -> bool:
+        answer = self.console.input(f"{escape(prompt)}\n\\[{question} y/n] ")
+        return answer.strip().lower() in ("", "y", "yes")
 
     def close(self) -> None:
         pass
@@ -103,10 +105,10 @@ class LiveView:
     def log(self, text: str) -> None:
         self._live.console.print(f"{time.strftime('%H:%M:%S')} {text}")
 
-    def ask(self, prompt: str) -> bool:
+    def ask(self, prompt: str, question: str = "done?") -> bool:
         self._live.stop()
         try:
-            answer = self.console.input(f"[bold]{prompt}[/]\n[done? y/n] ")
+            answer = self.console.input(f"[bold]{escape(prompt)}[/]\n\\[{question} y/n] ")
         finally:
             self._live.start()
         return answer.strip().lower() in ("", "y", "yes")
@@ -164,8 +166,8 @@ class RedactingView:
     def log(self, text: str) -> None:
         self.inner.log(self.scrub(text))
 
-    def ask(self, prompt: str) -> bool:
-        return self.inner.ask(self.scrub(prompt))
+    def ask(self, prompt: str, question: str = "done?") -> bool:
+        return self.inner.ask(self.scrub(prompt), question)
 
     def close(self) -> None:
         self.inner.close()

@@ -38,6 +38,15 @@ class AlertResult:
 
 
 @dataclass(frozen=True)
+class Note:
+    t: float
+    """Seconds since run start."""
+    author: str
+    text: str
+    scenario: str | None = None
+
+
+@dataclass(frozen=True)
 class StepResult:
     section: str
     name: str
@@ -88,6 +97,9 @@ class ScenarioScore:
     description: str
     rollback_ok: bool = True
     alerts: tuple[AlertResult, ...] = ()
+    approval: str | None = None
+    """Who gave the go, and when (or that it was unattended / auto-approved)."""
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,3 +115,4 @@ class Scorecard:
     verdict: str
     scenarios: tuple[ScenarioScore, ...]
     meta: dict[str, Any]
+    notes: tuple[Note, ...] = ()

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
 from gameday.render.charts import timeline
+from gameday.render.summary import what_happened
 
 
 def _env() -> Environment:
@@ -39,5 +40,6 @@ def render_html(card: Scorecard) -> str:
     return template.render(
         card=card,
         charts={s.name + str(i): _charts(s) for i, s in enumerate(card.scenarios)},
+        happened={s.name + str(i): what_happened(s) for i, s in enumerate(card.scenarios)},
         started=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(card.started_wall)),
     )

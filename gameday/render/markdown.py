@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
+from gameday.render.summary import what_happened
 
 
 def _secs(value: float | None) -> str:
@@ -14,8 +15,12 @@ def _scenario(s: ScenarioScore) -> list[str]:
         f"### {s.name}: {s.verdict} ({s.score if s.score is not None else '-'}, grade {s.grade})",
         "",
     ]
-    if s.hypothesis:
-        lines += [f"- Expected: {s.hypothesis}"]
+    lines += [
+        f"- Expected: {s.hypothesis or '(no hypothesis stated)'}",
+        f"- Happened: {what_happened(s)}",
+    ]
+    if s.approval:
+        lines.append(f"- Approval: {s.approval}")
     lines += [
         f"- Fault `{s.fault}` touched: {', '.join(s.touched) or 'nothing'}",
         f"- Time to recover: {_secs(s.time_to_recover)} (RTO {_secs(s.rto)})",
@@ -35,6 +40,8 @@ def _scenario(s: ScenarioScore) -> list[str]:
             else alert.status
         )
         lines.append(f"- Alert `{alert.name}` (expected within {_secs(alert.within)}): {seen}")
+    for number, n in enumerate(s.notes, 1):
+        lines.append(f"- Note {number} at {_secs(n.t)} ({n.author}): {n.text}")
     return [*lines, ""]
 
 
@@ -82,8 +89,20 @@ def render_markdown(card: Scorecard) -> str:
         "## Timeline",
         "",
     ]
+    drill = card.meta.get("drill") or {}
+    if drill.get("facilitator") or drill.get("participants"):
+        lines += [
+            f"Facilitator: {drill.get('facilitator') or '-'}. "
+            f"Participants: {', '.join(drill.get('participants') or []) or '-'}. "
+            f"Observers: {', '.join(drill.get('observers') or []) or '-'}.",
+            "",
+        ]
     for s in card.scenarios:
         lines += _scenario(s)
+    loose = [n for n in card.notes if n.scenario is None]
+    if loose:
+        lines += ["Notes between scenarios:", ""]
+        lines += [f"- {_secs(n.t)} ({n.author}): {n.text}" for n in loose] + [""]
     went_well = [s.name for s in card.scenarios if s.verdict == "pass"]
     lines += ["## What went well", ""] + [f"- {n} met its objectives" for n in went_well] or [
         "- (nothing yet)"
