@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 import sys
 
-from gameday.cli import run_commands, spec_commands  # noqa: F401 (registers commands)
+from gameday.cli import (  # noqa: F401 (registers commands)
+    run_commands,
+    schedule_commands,
+    spec_commands,
+)
 from gameday.cli.app import app, state
 from gameday.cli.exit_codes import ExitCode
 from gameday.errors import GamedayError, InputError, RefusedError, RollbackError, UsageError

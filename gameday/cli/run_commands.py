@@ -46,6 +46,11 @@ def run(
     operator: str | None = typer.Option(
         None, help="Who gives the go for each scenario (default: your user name)."
     ),
+    in_cluster: bool = typer.Option(
+        False,
+        "--in-cluster",
+        help="Kubernetes targets use this pod's service account (scheduled runs).",
+    ),
 ) -> None:
     """Run a scenario or drill: preflight, steady state, inject, observe, recover, verify, rollback."""
     from gameday.cli.params import parse_overrides
@@ -61,6 +66,7 @@ def run(
         interactive=_tty(),
         guardrails=load_config().guardrails,
         confirm=confirm,
+        in_cluster=in_cluster,
         **({"operator": operator} if operator else {}),
     )
     raise typer.Exit(execute_and_report(subject, reports, options, live, overrides, push_metrics))

@@ -12,6 +12,7 @@ applied, and every revert when it completes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import getpass
 import os
@@ -57,6 +58,8 @@ class RunOptions:
     """The context name the operator typed to allow a production run."""
     operator: str = field(default_factory=lambda: getpass.getuser())
     """Who gives the go for each scenario (journaled with every approval)."""
+    in_cluster: bool = False
+    """Kubernetes targets use the pod's service account, whatever context they name."""
 
 
 class ScenarioEnded(Exception):
@@ -78,6 +81,8 @@ class ScenarioRun:
         index: int = 0,
     ):
         self.index = index
+        if options.in_cluster and scenario.target.kind == "kubernetes":
+            scenario = _in_cluster(scenario)
         self.spec = to_jsonable(scenario)
         journal.redactor.add(find_secrets(self.spec))
         self.s, self.journal, self.options = scenario, journal, options
@@ -413,6 +418,15 @@ class ScenarioRun:
     def event(self, type_: str, *, sync: bool = False, **fields: Any) -> None:
         fields.setdefault("scenario", self.s.name)
         self.journal.event(type_, sync=sync, **fields)
+
+
+def _in_cluster(scenario: Scenario) -> Scenario:
+    """The scenario with its Kubernetes target switched to in-cluster credentials
+    (`gameday run --in-cluster`, as the scheduled CronJob runs it)."""
+    params = scenario.target.params.model_copy(
+        update={"in_cluster": True, "context": None, "kubeconfig": None}
+    )
+    return dataclasses.replace(scenario, target=dataclasses.replace(scenario.target, params=params))
 
 
 DETECTION_PROBE = "detection"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from gameday.schedule.cron import parse as parse_cron
 from gameday.spec.base import StrictModel
 from gameday.spec.scenario import NAME_PATTERN
 from gameday.spec.units import Duration
@@ -35,4 +36,13 @@ class DrillSpec(StrictModel):
     params: dict[str, Any] = Field({}, description="Shared by every scenario of the drill.")
     scenarios: list[ScenarioRef] = Field(min_length=1)
     deadline: Duration | None = Field(None, description="Hard limit on the whole drill, seconds.")
-    schedule: str | None = Field(None, description="Cron expression for scheduled game days.")
+    schedule: str | None = Field(
+        None, description="Cron expression (UTC) for scheduled game days, e.g. `0 10 * * thu`."
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_cron(value)  # raises with what is wrong
+        return value

@@ -1,0 +1,1 @@
+"""Scheduled game days: cron expressions, Kubernetes CronJob manifests, calendar files."""
