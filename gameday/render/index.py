@@ -27,7 +27,8 @@ class Run:
     verdict: str
     link: str
     scenarios: dict[str, float | None] = field(default_factory=dict)
-    owners: set[str] = field(default_factory=set)
+    owners: dict[str, str] = field(default_factory=dict)
+    """scenario -> owning squad"""
 
 
 def find_runs(root: Path) -> list[Run]:
@@ -47,7 +48,7 @@ def find_runs(root: Path) -> list[Run]:
                 verdict=str(data.get("verdict", "-")),
                 link=f"{report.parent.parent.name}/{report.parent.name}/report.html",
                 scenarios={s["name"]: s.get("score") for s in data.get("scenarios", [])},
-                owners={s["owner"] for s in data.get("scenarios", []) if s.get("owner")},
+                owners={s["name"]: s["owner"] for s in data.get("scenarios", []) if s.get("owner")},
             )
         )
     runs.sort(key=lambda r: r.started)
@@ -78,13 +79,18 @@ def render_index(root: Path) -> str:
     runs = find_runs(root)
     trends: dict[str, dict[str, list[float | None]]] = {}
     owners: dict[str, set[str]] = {}
+    by_owner: dict[str, dict[str, list[float | None]]] = {}
     for run in runs:
         drill = trends.setdefault(run.drill, {})
-        owners.setdefault(run.drill, set()).update(run.owners)
+        owners.setdefault(run.drill, set()).update(run.owners.values())
         for name in run.scenarios:
             drill.setdefault(name, [])
         for name, scores in drill.items():
             scores.append(run.scenarios.get(name))
+        for name, score in run.scenarios.items():  # a squad's own services, across drills
+            by_owner.setdefault(run.owners.get(name, "(no owner)"), {}).setdefault(name, []).append(
+                score
+            )
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["when"] = lambda t: datetime.datetime.fromtimestamp(t, datetime.UTC).strftime(
         "%Y-%m-%d %H:%M UTC"
@@ -101,6 +107,10 @@ def render_index(root: Path) -> str:
             for drill, scenarios in trends.items()
         },
         owners={d: sorted(o) for d, o in owners.items()},
+        by_owner={
+            owner: {name: (Markup(sparkline(s)), s) for name, s in sorted(scenarios.items())}
+            for owner, scenarios in sorted(by_owner.items())
+        },
     )
 
 

@@ -42,3 +42,11 @@ def test_index_escapes_names(tmp_path: Path) -> None:
     add_run(tmp_path, "r1", "." * 40, 1_700_000_000, name="x<img src=x onerror=alert(1)>")
     html = write_index(tmp_path).read_text()
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_index_groups_scenarios_by_owning_squad(tmp_path: Path) -> None:
+    add_run(tmp_path, "r1", "." * 40, 1_700_000_000, name="weekly")
+    add_run(tmp_path, "r2", "." * 40, 1_700_086_400, name="monthly")
+    html = write_index(tmp_path).read_text()
+    owned = html[html.index('id="owner-team"') :]
+    assert "weekly" in owned and "monthly" in owned  # the journal() scenarios belong to "team"
