@@ -4,6 +4,7 @@ emitted ServiceAccount's token as in-cluster credentials, completes the drill.""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from pathlib import Path
 from typing import Any
@@ -105,10 +106,8 @@ def test_cronjob_is_accepted_and_its_command_completes_the_drill_in_cluster(
                     if doc["kind"] == "ClusterRole"
                     else rbac.delete_cluster_role_binding
                 )
-                try:
+                with contextlib.suppress(client.exceptions.ApiException):
                     delete(doc["metadata"]["name"])
-                except client.exceptions.ApiException:
-                    pass
 
 
 def test_calendar_lists_the_next_game_days(tmp_path: Path) -> None:
