@@ -40,23 +40,8 @@ def evaluate(
             name, kind, objective, None, False, detail="no samples in the fault window", score=0.0
         )
     if kind == "availability":
-        ratio = sum(s.ok for s in samples) / len(samples)
-        allowed = 1.0 - slo["objective"]
-        consumed = (
-            (1.0 - ratio) / allowed if allowed > 0 else (0.0 if ratio == 1.0 else float("inf"))
-        )
-        met = ratio >= slo["objective"]
-        score = 100.0 if met else max(0.0, 100.0 * (2.0 - consumed)) if allowed > 0 else 0.0
-        return SloResult(
-            name,
-            kind,
-            objective,
-            round(ratio, 6),
-            met,
-            round(consumed, 4) if consumed != float("inf") else None,
-            f"{sum(s.ok for s in samples)}/{len(samples)} good",
-            round(min(score, 100.0), 1),
-        )
+        good = sum(s.ok for s in samples)
+        return _availability(slo, objective, good / len(samples), f"{good}/{len(samples)} good")
     if kind == "latency":
         measured = percentile(
             [s.latency for s in samples if s.latency is not None], slo["percentile"]
@@ -85,6 +70,18 @@ def evaluate(
     )
 
 
+def _availability(slo: dict[str, Any], objective: str, ratio: float, detail: str) -> SloResult:
+    """Good/total against the objective, and how much of the error budget that burned."""
+    allowed = 1.0 - slo["objective"]
+    burned = (1.0 - ratio) / allowed if allowed > 0 else (0.0 if ratio == 1.0 else None)
+    met = ratio >= slo["objective"]
+    score = 100.0 if met else (0.0 if burned is None else _budget_score(burned))
+    rounded = None if burned is None else round(burned, 4)
+    return SloResult(
+        slo["name"], slo["kind"], objective, round(ratio, 6), met, rounded, detail, score
+    )
+
+
 def _budget_score(burned: float) -> float:
     """100 within budget, falling linearly to 0 at twice the budget."""
     return 100.0 if burned <= 1.0 else round(max(0.0, 100.0 * (2.0 - burned)), 1)
@@ -107,20 +104,8 @@ def _from_prometheus(
         )
     if kind == "availability":
         errors, total = measured["errors"], measured["total"]
-        ratio = 1.0 - errors / total
-        allowed = 1.0 - slo["objective"]
-        burned = (errors / total) / allowed if allowed > 0 else (0.0 if errors == 0 else 99.0)
-        met = ratio >= slo["objective"]
-        return SloResult(
-            name,
-            kind,
-            objective,
-            round(ratio, 6),
-            met,
-            round(burned, 4),
-            f"{total - errors:g}/{total:g} good over {measured['window']} (Prometheus)",
-            100.0 if met else _budget_score(burned),
-        )
+        detail = f"{total - errors:g}/{total:g} good over {measured['window']} (Prometheus)"
+        return _availability(slo, objective, 1.0 - errors / total, detail)
     if kind == "burn-rate":
         worst, parts = 0.0, []
         for pair in measured["pairs"]:

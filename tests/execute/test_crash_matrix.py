@@ -4,6 +4,7 @@ Then the same faults interrupted by SIGINT/SIGTERM, cleaned up without `recover`
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -136,6 +137,17 @@ def in_observe(reports: Path) -> bool:
     return any(r["type"] == "phase" and r.get("phase") == "observe" for r in journal(reports))
 
 
+def reach_observe(
+    proc: subprocess.Popen[str], observing: Callable[[], bool], timeout: float
+) -> None:
+    """Waits for the runner to enter observe; if it ends first, fails with its output."""
+    reached = wait_until(lambda: observing() or proc.poll() is not None, timeout, 0.02)
+    if not (reached and observing()):
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"the runner never reached observe:\n{out[-2000:]}\n{err[-2000:]}")
+
+
 def test_sigkill_at_every_boundary_then_recover_leaks_nothing(
     stack: DemoStack, tmp_path: Path
 ) -> None:
@@ -146,7 +158,7 @@ def test_sigkill_at_every_boundary_then_recover_leaks_nothing(
             env = {} if point == "mid-observe" else {CRASH_AFTER: point}
             proc = start(stack, reports, fault, params, env)
             if point == "mid-observe":
-                assert wait_until(lambda r=reports: in_observe(r), 30, 0.02)
+                reach_observe(proc, functools.partial(in_observe, reports), 30)
                 time.sleep(0.7)
                 proc.send_signal(signal.SIGKILL)
             proc.communicate(timeout=60)
@@ -182,7 +194,7 @@ def test_interrupts_during_observe_leak_nothing_without_recover(
     for fault, (params, check) in faults(stack, tmp_path).items():
         reports = tmp_path / f"{fault}-{sig}"
         proc = start(stack, reports, fault, params, {})
-        assert wait_until(lambda r=reports: in_observe(r), 30, 0.02)
+        reach_observe(proc, functools.partial(in_observe, reports), 30)
         time.sleep(0.5)
         proc.send_signal(sig)
         proc.communicate(timeout=60)

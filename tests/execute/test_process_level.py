@@ -154,6 +154,7 @@ def test_live_view_on_a_terminal(tmp_path: Path, stack: DemoStack) -> None:
     )
     os.close(secondary)
     screen = b""
+    answered = False
     while True:
         ready, _, _ = select.select([main], [], [], 30)
         if not ready:
@@ -165,7 +166,11 @@ def test_live_view_on_a_terminal(tmp_path: Path, stack: DemoStack) -> None:
         if not chunk:
             break
         screen += chunk
+        if not answered and b"[go? y/n]" in screen:  # on a terminal, the facilitator's go
+            os.write(main, b"y\r")
+            answered = True
     proc.wait(timeout=30)
+    assert answered, "no go was asked for on a terminal"
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
     assert "phase: observe" in text and "s left" in text  # the live panel with its countdown
     assert b"\x1b[" in screen  # drawn with terminal control sequences

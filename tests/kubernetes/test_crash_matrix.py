@@ -7,6 +7,7 @@ nothing for gameday to revert.)"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ from gameday.execute.journal import CRASH_AFTER, JOURNAL
 from gameday.execute.waiting import wait_until
 from tests.cli.helpers import GAMEDAY, gameday
 from tests.conftest import DATA, ROOT
-from tests.execute.test_crash_matrix import CRASH_POINTS
+from tests.execute.test_crash_matrix import CRASH_POINTS, reach_observe
 from tests.kubernetes.test_cluster_faults import make_config
 
 pytestmark = pytest.mark.usefixtures("chaos_mesh_crds")
@@ -147,7 +148,7 @@ def test_sigkill_at_every_boundary_then_recover_restores_the_cluster(
             env = {} if point == "mid-observe" else {CRASH_AFTER: point}
             proc = start(kubeconfig, namespace, reports, fault, params, env)
             if point == "mid-observe":
-                assert wait_until(lambda r=reports: in_observe(r), 60, 0.02), proc.communicate()
+                reach_observe(proc, functools.partial(in_observe, reports), 60)
                 time.sleep(0.5)
                 proc.send_signal(signal.SIGKILL)
             out, err = proc.communicate(timeout=120)
@@ -187,7 +188,7 @@ def test_interrupts_during_observe_restore_the_cluster_without_recover(
     for fault, params in faults(namespace).items():
         reports = tmp_path / fault
         proc = start(kubeconfig, namespace, reports, fault, params, {})
-        assert wait_until(lambda r=reports: in_observe(r), 60, 0.02)
+        reach_observe(proc, functools.partial(in_observe, reports), 60)
         time.sleep(0.5)
         proc.send_signal(sig)
         proc.communicate(timeout=120)

@@ -19,7 +19,7 @@ from gameday.plugins.protocols import Injection
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 from gameday.targets.kubernetes.adapter import KubernetesSession
-from gameday.targets.kubernetes.faults import PROTECTED
+from gameday.targets.kubernetes.faults import PROTECTED, unprotected_pod_names
 from gameday.targets.kubernetes.params import KubeFault
 
 GROUP, VERSION = "chaos-mesh.org", "v1alpha1"
@@ -101,13 +101,7 @@ class _ChaosMeshFault(KubeFault):
                 hint="install Chaos Mesh (its Helm chart installs the CRDs and the controller)",
             ) from None
         namespace = params.namespace or target.namespace
-        labels = ",".join(f"{k}={v}" for k, v in sorted(params.labels.items()))
-        pods = [
-            p.metadata.name
-            for p in target.pods(namespace, labels, None)
-            if p.metadata.deletion_timestamp is None
-            and (p.metadata.labels or {}).get(PROTECTED) != "true"
-        ]
+        labels, pods = unprotected_pod_names(target, namespace, params.labels)
         if not pods:
             return Injection(self.name, (), evidence={"selector": labels})
         name = f"gameday-{self.name}-{uuid.uuid4().hex[:8]}"

@@ -41,6 +41,21 @@ def _protected_namespace(session: KubernetesSession, namespace: str) -> bool:
     return (ns.metadata.labels or {}).get(PROTECTED) == "true"
 
 
+def unprotected_pod_names(
+    session: KubernetesSession, namespace: str, labels: dict[str, str]
+) -> tuple[str, list[str]]:
+    """The label selector as text, and the names of matching pods that are not being
+    deleted and not protected: what a label-selected fault would act on."""
+    selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    names = sorted(
+        p.metadata.name
+        for p in session.pods(namespace, selector, None)
+        if p.metadata.deletion_timestamp is None
+        and (p.metadata.labels or {}).get(PROTECTED) != "true"
+    )
+    return selector, names
+
+
 def select_pods(session: KubernetesSession, sel: Selection) -> list[Any]:
     namespace = sel.namespace or session.namespace
     if _protected_namespace(session, namespace):

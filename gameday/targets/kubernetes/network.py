@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from gameday.plugins.protocols import Injection
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.chaosmesh import MANAGED_BY
-from gameday.targets.kubernetes.faults import PROTECTED
+from gameday.targets.kubernetes.faults import PROTECTED, unprotected_pod_names
 from gameday.targets.kubernetes.params import KubeFault, NetworkPartitionParams
 
 DNS = {"ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}
@@ -49,13 +49,7 @@ class NetworkPartition(KubeFault):
 
     def select(self, params: NetworkPartitionParams, target: KubernetesSession) -> Injection:
         namespace = params.namespace or target.namespace
-        labels = ",".join(f"{k}={v}" for k, v in sorted(params.labels.items()))
-        pods = sorted(
-            p.metadata.name
-            for p in target.pods(namespace, labels, None)
-            if p.metadata.deletion_timestamp is None
-            and (p.metadata.labels or {}).get(PROTECTED) != "true"
-        )
+        labels, pods = unprotected_pod_names(target, namespace, params.labels)
         if not pods:
             return Injection(self.name, (), evidence={"selector": labels})
         name = f"gameday-partition-{uuid.uuid4().hex[:8]}"
