@@ -10,7 +10,6 @@ missing: if the runbook failed, gameday's own safety net puts the namespace back
 from __future__ import annotations
 
 import functools
-import time
 import uuid
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,6 +23,7 @@ from gameday.state import private_path, read_private, write_private
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.faults import PROTECTED
 from gameday.targets.kubernetes.params import KubeFault, NamespaceDeleteParams
+from gameday.targets.kubernetes.watch import ObjectWatch
 
 # plural -> (api attribute, list method, create method), in restore order
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -98,14 +98,11 @@ def restore(target: KubernetesSession, snapshot: dict[str, Any], timeout: float)
     """Waits for a terminating namespace to be gone, re-creates it and every object that
     is missing (409s are skipped: restoring twice is harmless). Returns what it created."""
     namespace = snapshot["namespace"]
-    deadline = time.monotonic() + timeout
-    while target.terminating(namespace):
-        if time.monotonic() > deadline:
-            raise TargetError(
-                f"namespace {namespace} is still terminating after {timeout:g}s",
-                hint="look for finalizers blocking its deletion (kubectl get ns -o yaml)",
-            )
-        time.sleep(0.25)
+    if target.terminating(namespace) and not _gone(target, namespace, timeout):
+        raise TargetError(
+            f"namespace {namespace} is still terminating after {timeout:g}s",
+            hint="look for finalizers blocking its deletion (kubectl get ns -o yaml)",
+        )
     created: list[str] = []
     body = {"metadata": {"name": namespace, "labels": snapshot["labels"]}}
     if _create(target, "namespaces", None, functools.partial(target.core.create_namespace, body)):
@@ -117,6 +114,22 @@ def restore(target: KubernetesSession, snapshot: dict[str, Any], timeout: float)
             if _create(target, plural, namespace, functools.partial(create, namespace, item)):
                 created.append(f"{plural}/{item['metadata']['name']}")
     return created
+
+
+def _gone(target: KubernetesSession, namespace: str, timeout: float) -> bool:
+    """Waits, on a watch, until the namespace has been deleted."""
+    watch = ObjectWatch(
+        target,
+        "namespaces",
+        None,
+        target.lister("namespace", None),
+        lambda obj: str(obj["metadata"]["name"]),
+        field_selector=f"metadata.name={namespace}",
+    )
+    try:
+        return watch.wait_for(lambda seen: not seen, timeout)
+    finally:
+        watch.close()
 
 
 def _create(target: KubernetesSession, plural: str, namespace: str | None, fn: Any) -> bool:

@@ -41,6 +41,7 @@ class ObjectWatch(Generic[T]):
         self.objects: dict[str, T] = {}
         self.error: str | None = None
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
         self.stopped = threading.Event()
         new_watch: Any = watch.Watch  # the client's watch module is untyped
         self.watch: Any = new_watch()
@@ -51,6 +52,11 @@ class ObjectWatch(Generic[T]):
     def snapshot(self) -> list[T]:
         with self.lock:
             return list(self.objects.values())
+
+    def wait_for(self, predicate: Callable[[list[T]], bool], timeout: float) -> bool:
+        """Blocks until `predicate(objects)` holds (re-checked on every watch event)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: predicate(list(self.objects.values())), timeout)
 
     def close(self) -> None:
         """Stops following; closing the open response ends the request at once."""
@@ -74,6 +80,7 @@ class ObjectWatch(Generic[T]):
                 break
         with self.lock:
             self.objects = found
+            self.changed.notify_all()
         return version
 
     def _list_page(self, token: str) -> dict[str, Any]:
@@ -128,5 +135,6 @@ class ObjectWatch(Generic[T]):
                     self.objects.pop(uid, None)
                 else:
                     self.objects[uid] = self.summarise(obj)
+                self.changed.notify_all()
             if self.stopped.is_set():
                 return
