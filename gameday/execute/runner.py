@@ -336,8 +336,13 @@ class ScenarioRun:
         source: Any
         if detection.source == "alertmanager":
             source = AlertmanagerClient(detection.url or "", self.s.prometheus)
-        elif detection.url:
-            source = PrometheusClient(Prometheus(detection.url))
+        elif detection.url:  # another Prometheus, with the same credentials if any
+            spec = self.s.prometheus
+            source = PrometheusClient(
+                Prometheus(detection.url)
+                if spec is None
+                else dataclasses.replace(spec, url=detection.url)
+            )
         else:
             source = self.prometheus
         watch = alerts.AlertWatch(source, detection.expect_alerts, self._alert_changed)
