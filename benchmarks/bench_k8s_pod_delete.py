@@ -24,6 +24,9 @@ import urllib3
 from kubernetes import client, config
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the test workload is shared with tests/kubernetes/
+from tests.kubernetes.workloads import create_web  # noqa: E402
+
 GAMEDAY = str(Path(sys.executable).with_name("gameday"))
 CLUSTER = str(ROOT / "scripts" / "cluster")
 PODS, NODES, EVERY = 2000, 50, 0.1
@@ -86,25 +89,7 @@ def add_nodes(core: Any, count: int) -> list[str]:
 
 
 def deploy(apps: Any, core: Any, namespace: str) -> float:
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace)))
-    template = client.V1PodTemplateSpec(
-        metadata=client.V1ObjectMeta(labels={"app": "web"}),
-        spec=client.V1PodSpec(
-            containers=[client.V1Container(name="web", image="registry.example/web:1")],
-            tolerations=[client.V1Toleration(key="kwok.x-k8s.io/node", operator="Exists")],
-        ),
-    )
-    apps.create_namespaced_deployment(
-        namespace,
-        client.V1Deployment(
-            metadata=client.V1ObjectMeta(name="web"),
-            spec=client.V1DeploymentSpec(
-                replicas=PODS,
-                selector=client.V1LabelSelector(match_labels={"app": "web"}),
-                template=template,
-            ),
-        ),
-    )
+    create_web(core, apps, namespace, PODS)
     start = time.monotonic()
     while ready(core, namespace) < PODS:
         if time.monotonic() - start > 600:

@@ -19,6 +19,7 @@ from kubernetes.client.exceptions import ApiException
 
 from gameday.execute.waiting import wait_until
 from tests.conftest import ROOT
+from tests.kubernetes.workloads import create_web
 
 CLUSTER = str(ROOT / "scripts" / "cluster")
 REPLICAS = 4
@@ -60,25 +61,7 @@ def workload(api: Any) -> Iterator[str]:
     """A namespace with deployment/web (4 replicas on kwok nodes); deleted afterwards."""
     core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
     namespace = f"gd-e2e-{uuid.uuid4().hex[:6]}"
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace)))
-    template = client.V1PodTemplateSpec(
-        metadata=client.V1ObjectMeta(labels={"app": "web"}),
-        spec=client.V1PodSpec(
-            containers=[client.V1Container(name="web", image="registry.example/web:1")],
-            tolerations=[client.V1Toleration(key="kwok.x-k8s.io/node", operator="Exists")],
-        ),
-    )
-    apps.create_namespaced_deployment(
-        namespace,
-        client.V1Deployment(
-            metadata=client.V1ObjectMeta(name="web"),
-            spec=client.V1DeploymentSpec(
-                replicas=REPLICAS,
-                selector=client.V1LabelSelector(match_labels={"app": "web"}),
-                template=template,
-            ),
-        ),
-    )
+    create_web(core, apps, namespace, REPLICAS)
     assert wait_until(lambda: len(ready_pods(core, namespace)) == REPLICAS, 60, 0.2), (
         "pods never became Ready"
     )

@@ -139,15 +139,6 @@ class KubernetesSession:
         fn = getattr(getattr(self, api_name), f"list_{method}")
         return functools.partial(fn, namespace) if namespaced else fn
 
-    def exists(self, kind: str, name: str, namespace: str | None) -> bool:
-        try:
-            self.read(kind, name, namespace)
-        except TargetError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return True
-
     def stats(self) -> dict[str, float]:
         """API requests made (watches count once) and seconds spent throttled."""
         return {
