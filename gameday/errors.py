@@ -89,3 +89,15 @@ class TransientError(TargetError):
 
 class RollbackError(GamedayError):
     """A fault could not be reverted; the target may still be degraded (exit code 5)."""
+
+
+class DependencyError(GamedayError):
+    """Something gameday depends on (API server, supervisord, Prometheus, Alertmanager,
+    an HTTP endpoint of a step) was unreachable or did not answer before its deadline.
+    The scenario's verdict is `error`, not `fail` (exit code 6)."""
+
+    def __init__(
+        self, dependency: str, message: str, *, hint: str | None = None, context: str | None = None
+    ):
+        super().__init__(f"{dependency}: {message}", hint=hint, context=context)
+        self.dependency = dependency

@@ -18,5 +18,11 @@ class ExitCode(IntEnum):
     """A stop condition aborted a scenario (its fault was reverted)."""
     ROLLBACK_FAILED = 5
     """A revert or recovery failed: the target may still be degraded."""
+    ERROR = 6
+    """The run could not do its job (a dependency unreachable or hung, a revert deadline
+    passed, a failed credential plugin): no verdict on resilience was reached."""
+    INCONCLUSIVE = 7
+    """A fault could not be confirmed to have landed, or no impact was observed where
+    impact was expected: the drill proved nothing either way."""
     INTERRUPTED = 130
     """Stopped by SIGINT/SIGTERM after reverting what was injected."""

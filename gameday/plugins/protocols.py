@@ -30,6 +30,21 @@ class Injection:
 
 
 @dataclass(frozen=True)
+class Landing:
+    """Whether a fault was seen to take effect, checked after `inject` returned.
+
+    `confirmed` is True (seen), False (checked and not seen) or None (could not be
+    checked). `checked` says in words what was looked at, for the report
+    ("3 pods terminated and replaced: uid-a, uid-b, uid-c"). A scenario whose fault is
+    not confirmed is `inconclusive`, never a pass.
+    """
+
+    confirmed: bool | None
+    checked: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Sample:
     """One probe measurement. `t` is seconds on the run's monotonic clock."""
 
