@@ -23,7 +23,7 @@ from gameday.spec import API_VERSION
 from gameday.spec.drill import DrillSpec
 from gameday.spec.problems import problems_from
 from gameday.spec.scenario import ScenarioSpec, StepSpec
-from gameday.template import render_tree
+from gameday.template import render_tree, shell_paths
 
 KINDS = ("Scenario", "Drill")
 
@@ -128,7 +128,9 @@ def _scenario(doc: Document, overrides: dict[str, Any]) -> m.Scenario:
         out.add(("params",), "`params` must be a mapping of name: default value")
         defaults = {}
     params = merge_params(defaults, overrides)
-    rendered = render_tree(doc.data, params, skip=frozenset({"params"}))
+    rendered = render_tree(
+        doc.data, params, skip=frozenset({"params"}), shell=shell_paths(doc.data)
+    )
     data: dict[str, Any] = rendered.value
     spec = out.parse(ScenarioSpec, data, ())
     plugin_params = _check_plugins(out, data)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from pydantic import Field, model_validator
 
 from gameday.execute.waiting import wait_until
-from gameday.plugins.protocols import ActionContext, StepOutcome
+from gameday.plugins.protocols import SHELL_COMMAND, ActionContext, StepOutcome
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration
 
@@ -53,7 +53,9 @@ class CommandParams(PluginParams):
         None, min_length=1, description="Program and arguments, run without a shell."
     )
     shell: str | None = Field(
-        None, description="A shell command line; only when written explicitly."
+        None,
+        description="A shell command line; template values in it are shell-quoted.",
+        json_schema_extra=SHELL_COMMAND,
     )
     expect_exit: int = 0
     cwd: str | None = None

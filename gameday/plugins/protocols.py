@@ -13,6 +13,11 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
+SHELL_COMMAND: dict[str, Any] = {"x-gameday-shell": True}
+"""Marks a params field that a shell runs as a command line:
+`shell: str | None = Field(None, json_schema_extra=SHELL_COMMAND)`. Template values
+substituted into such a field are shell-quoted (gameday/template.py)."""
+
 
 @dataclass(frozen=True)
 class Injection:
