@@ -1,14 +1,18 @@
-"""Discovers plugins from entry points and refuses duplicate names.
+"""Discovers plugins from entry points, imports each only when it is used, and refuses
+duplicate names.
 
 The built-in plugins are declared in gameday's own `pyproject.toml`, exactly like a
-third-party package would declare its own.
+third-party package would declare its own. Reading the entry points costs a metadata
+scan, not an import: a local scenario never imports the Kubernetes client because a
+Kubernetes fault is registered beside it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from gameday.errors import GamedayError
@@ -25,10 +29,42 @@ class PluginError(GamedayError):
     """A plugin is missing, duplicated or broken."""
 
 
+@dataclass
+class LazyPlugins(Mapping[str, type[Any]]):
+    """Plugin classes by name; `in`, `len` and iteration read names only, indexing
+    imports that one plugin (once) and checks its `name` agrees with its entry point."""
+
+    group: str
+    entry_points: dict[str, EntryPoint]
+    _loaded: dict[str, type[Any]] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> type[Any]:
+        if name not in self._loaded:
+            ep = self.entry_points[name]
+            plugin = ep.load()
+            if getattr(plugin, "name", None) != name:
+                raise PluginError(
+                    f"entry point `{name}` in group {self.group} loads {ep.value}, "
+                    f"whose `name` is {getattr(plugin, 'name', None)!r}",
+                    hint="make the entry-point name and the plugin's `name` attribute agree",
+                )
+            self._loaded[name] = plugin
+        return self._loaded[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.entry_points
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entry_points)
+
+    def __len__(self) -> int:
+        return len(self.entry_points)
+
+
 @dataclass(frozen=True)
 class Registry:
     kind: str
-    plugins: dict[str, type[Any]]
+    plugins: LazyPlugins
 
     def get(self, name: str) -> type[Any]:
         return self.plugins[name]
@@ -39,28 +75,20 @@ class Registry:
 
 @cache
 def registry(kind: str) -> Registry:
-    """All plugins of one kind (`fault`, `probe`, `action`, `target`), loaded once."""
+    """The plugins of one kind (`fault`, `probe`, `action`, `target`), discovered once
+    and imported on first use."""
     group = GROUPS[kind]
-    found: dict[str, type[Any]] = {}
-    origins: dict[str, str] = {}
+    found: dict[str, EntryPoint] = {}
     for ep in entry_points(group=group):
-        if ep.name in found and origins[ep.name] != ep.value:
+        if ep.name in found and found[ep.name].value != ep.value:
             raise PluginError(
-                f"two {kind} plugins are both named `{ep.name}`: {origins[ep.name]} and {ep.value}",
+                f"two {kind} plugins are both named `{ep.name}`: {found[ep.name].value} and {ep.value}",
                 hint="uninstall one of the packages, or rename its entry point",
             )
-        plugin = ep.load()
-        if getattr(plugin, "name", None) != ep.name:
-            raise PluginError(
-                f"entry point `{ep.name}` in group {group} loads {ep.value}, "
-                f"whose `name` is {getattr(plugin, 'name', None)!r}",
-                hint="make the entry-point name and the plugin's `name` attribute agree",
-            )
-        found[ep.name] = plugin
-        origins[ep.name] = ep.value
+        found[ep.name] = ep
     if not found:
         raise PluginError(
             f"no {kind} plugins found in entry-point group {group}",
             hint="install gameday (`pip install -e .`) so its entry points are registered",
         )
-    return Registry(kind, found)
+    return Registry(kind, LazyPlugins(group, found))
