@@ -7,6 +7,9 @@ step, so that duplicate keys, alias bombs and non-mapping documents become locat
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,9 @@ MAX_FILE_BYTES = 1024 * 1024
 
 MAX_NODES = 100_000
 """Upper bound on values built from one file, counting every alias expansion."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists a scenario may have."""
 
 YamlPath = tuple[str | int, ...]
 
@@ -46,24 +52,74 @@ class Document:
 
 
 def load_file(path: Path, *, display: str | None = None) -> Document:
-    """Read and parse one YAML file; every failure is an `InputError` naming the file."""
+    """Read and parse one YAML file; every failure is an `InputError` naming the file.
+
+    Only regular files are read: a FIFO, a device or a socket would block or never end,
+    so the file is opened without blocking and its type checked on the open handle (no
+    window for a swap between check and read), and at most `MAX_FILE_BYTES` + 1 bytes
+    are read whatever size it claims (files in /proc claim 0)."""
     source = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                Location(source),
-                f"file is {size / 1e6:.1f} MB, larger than the {MAX_FILE_BYTES // 1024} KiB limit",
-                "scenario and drill files are hand-written; split the file or check it is YAML",
-            )
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise _fail(Location(source), "file not found", "check the path") from None
-    except IsADirectoryError:
-        raise _fail(Location(source), "is a directory", "name a .yaml file") from None
+    except OSError as exc:  # a socket cannot be opened at all
+        with contextlib.suppress(OSError):
+            kind = _not_regular(os.stat(path).st_mode)
+            if kind is not None:
+                raise _fail(
+                    Location(source),
+                    f"is {kind}, not a file",
+                    "name a scenario or drill .yaml file",
+                ) from None
+        raise _fail(Location(source), f"cannot read file: {exc.strerror}", None) from None
+    try:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise _fail(
+                Location(source),
+                f"is {kind}, not a file",
+                "name a scenario or drill .yaml file",
+            )
+        raw = _read_at_most(fd, MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _fail(Location(source), f"cannot read file: {exc.strerror}", None) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(
+            Location(source),
+            f"file is {os.stat(path).st_size / 1e6:.1f} MB, larger than the "
+            f"{MAX_FILE_BYTES // 1024} KiB limit",
+            "scenario and drill files are hand-written; split the file or check it is YAML",
+        )
     return load_bytes(raw, source)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((words for test, words in kinds if test(mode)), "not a regular file")
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, min(65536, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def load_bytes(raw: bytes, source: str) -> Document:
@@ -107,6 +163,23 @@ def load_bytes(raw: bytes, source: str) -> Document:
     return Document(source, data, builder.marks)
 
 
+def load_value(text: str, source: str) -> Any:
+    """One YAML value (a `--set` value), with the same limits as a file: no recursive
+    aliases, alias bombs, runaway nesting or numbers too long to convert. Text that is
+    not valid YAML is returned as it is (it is meant as a string)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return text
+    if root is None:
+        return None
+    builder = _Builder(source)
+    value = builder.build(root, ())
+    if builder.problems:
+        raise InputError(problems=builder.problems)
+    return value
+
+
 class _Builder:
     """Constructs Python values from YAML nodes, recording marks and checking limits."""
 
@@ -116,6 +189,8 @@ class _Builder:
         self.problems: list[Problem] = []
         self.scalars = yaml.constructor.SafeConstructor()
         self.budget = MAX_NODES
+        self.open: set[int] = set()
+        """Collection nodes being built: meeting one again is a recursive alias."""
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.budget -= 1
@@ -125,21 +200,50 @@ class _Builder:
                 f"document expands to more than {MAX_NODES} values (a YAML alias bomb?)",
                 "remove the nested anchors/aliases (&name / *name)",
             )
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if id(node) in self.open:
+            raise _fail(
+                _mark(self.source, node.start_mark),
+                "recursive alias: an anchor (&name) contains an alias (*name) of itself",
+                "a scenario is a tree; copy the values instead of referring back",
+            )
+        if len(path) >= MAX_DEPTH:
+            raise _fail(
+                _mark(self.source, node.start_mark),
+                f"nested more than {MAX_DEPTH} levels deep",
+                "scenarios are a few levels deep; check the brackets and indentation",
+            )
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             items = []
             for index, child in enumerate(node.value):
                 self.marks[(*path, index)] = _line_col(child.start_mark)
                 items.append(self.build(child, (*path, index)))
             return items
+        finally:
+            self.open.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
         try:
             return self.scalars.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             self.problems.append(
                 Problem(_mark(self.source, node.start_mark), f"invalid value: {exc.problem}")
             )
-            return None
+        except (ValueError, OverflowError) as exc:  # an int of 5,000 digits, 2001-99-99
+            shown = str(node.value)
+            shown = shown if len(shown) <= 40 else f"{shown[:20]}...({len(shown)} characters)"
+            self.problems.append(
+                Problem(
+                    _mark(self.source, node.start_mark),
+                    f"invalid value `{shown}`: {str(exc)[:120]}",
+                    "write a number or date gameday can use, or quote the value as text",
+                )
+            )
+        return None
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gameday.errors import UsageError
 
 
 def parse_overrides(sets: list[str], values_files: list[Path]) -> dict[str, Any]:
-    from gameday.load import load_file
+    from gameday.load import load_file, load_value
     from gameday.validate import merge_params
 
     layers: list[dict[str, Any]] = []
@@ -21,10 +19,7 @@ def parse_overrides(sets: list[str], values_files: list[Path]) -> dict[str, Any]
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
             raise UsageError(f"--set {item!r} is not KEY=VALUE", hint="e.g. --set replicas=3")
-        try:
-            value = yaml.safe_load(raw) if raw else ""
-        except yaml.YAMLError:
-            value = raw
+        value = load_value(raw, f"--set {key.strip()}") if raw else ""
         node: dict[str, Any] = {}
         layer = node
         parts = key.strip().split(".")

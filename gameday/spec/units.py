@@ -12,6 +12,9 @@ from pydantic import BeforeValidator, Field, PlainSerializer
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
 _SECONDS_PER_UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+MAX_DURATION = 30 * 24 * 3600.0
+"""The longest duration any field accepts (30 days): longer is a typo, and would
+overflow the clocks it is added to."""
 
 
 def parse_duration(value: object) -> float:
@@ -19,7 +22,13 @@ def parse_duration(value: object) -> float:
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match:
-            return float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
+            seconds = float(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
+            if seconds > MAX_DURATION:
+                raise ValueError(
+                    f"duration {value.strip()[:40]!r} is longer than 30 days: "
+                    "check the unit (`500ms`, `30s`, `2m`, `1h`)"
+                )
+            return seconds
     raise ValueError(
         f"invalid duration {value!r}: write a number with a unit, e.g. `500ms`, `30s`, `2m`, `1h`"
     )

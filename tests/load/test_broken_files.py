@@ -74,7 +74,10 @@ def test_non_utf8_bytes_are_located() -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    for path, message in ((tmp_path / "nope.yaml", "file not found"), (tmp_path, "is a directory")):
+    for path, message in (
+        (tmp_path / "nope.yaml", "file not found"),
+        (tmp_path, "is a directory, not a file"),
+    ):
         with pytest.raises(InputError) as caught:
             load_file(path)
         assert caught.value.problems[0].message == message
