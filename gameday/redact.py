@@ -1,19 +1,27 @@
-"""Keeps secrets out of journals, logs and reports.
+"""Keeps secrets out of journals, logs and reports, without touching undo data.
 
 Secret values are collected from a scenario before it runs: values under keys that
 name a credential (token, password, secret, authorization, api key, ...) anywhere in
 its params and plugin params, and passwords in URLs (`http://user:PASSWORD@host`).
-Every journal line and log line is then scrubbed of those literal values, so a secret
-that turns up in command output, an error message or a sample detail is caught too.
+
+Masking works on typed journal records, never on a serialised line: only the fields a
+record class declares as presentation (`PRESENTATION` in `gameday.model.journal`:
+error messages, step output, notes, sample details, the scenario's free text) are
+scrubbed of those literal values, so a secret that turns up in command output or an
+error message is caught, while keys, ids, targets, undo data and numbers are written
+exactly as given. Log lines are scrubbed with the same `scrub`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
+
+from gameday.model.journal import Record
 
 SECRET_KEY = re.compile(
     r"(pass(word|wd)?|secret|token|authorization|api[-_]?key|credential|private[-_]?key)", re.I
@@ -22,6 +30,15 @@ URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@/\s]+)@")
 MASK = "***"
 MIN_LENGTH = 4
 """Shorter values are not treated as secrets: masking `ab` everywhere would mangle text."""
+
+IDENTITY_KEYS = frozenset({"name", "type", "kind", "probe", "slo", "section"})
+"""Keys in a scenario spec whose values are names other records refer to: never
+substring-scrubbed (a secret equal to a probe name must not unlink its samples)."""
+UNDO_KEYS = frozenset({"target"})
+"""Spec subtrees `recover` relies on: only values under credential keys and URL
+passwords are masked there, never a substring that happens to equal a secret."""
+
+R = TypeVar("R", bound=Record)
 
 
 def find_secrets(tree: Any) -> set[str]:
@@ -62,3 +79,50 @@ class Redactor:
             if secret in text:
                 text = text.replace(secret, MASK)
         return text
+
+    def tree(self, node: Any, *, substrings: bool = True, spec: bool = False) -> Any:
+        """`node` with its string leaves masked: values under credential keys entirely,
+        URL passwords, and (if `substrings`) every known secret inside any string.
+        Keys, numbers, booleans and the shape of the tree are never changed. With
+        `spec`, names (`IDENTITY_KEYS`) and the target (`UNDO_KEYS`) keep their text."""
+        if isinstance(node, str):
+            text = self.scrub(node) if substrings else node
+            return URL_PASSWORD.sub(lambda m: m.group(0).replace(m.group(1), MASK), text)
+        if isinstance(node, dict):
+            return {k: self._value(str(k), v, substrings, spec) for k, v in node.items()}
+        if isinstance(node, list | tuple):
+            return type(node)(self.tree(v, substrings=substrings, spec=spec) for v in node)
+        return node
+
+    def _value(self, key: str, value: Any, substrings: bool, spec: bool) -> Any:
+        if SECRET_KEY.search(key):
+            return _mask_all(value)
+        if spec and key in UNDO_KEYS:
+            return self.tree(value, substrings=False)
+        if spec and key in IDENTITY_KEYS and isinstance(value, str):
+            return value
+        return self.tree(value, substrings=substrings, spec=spec)
+
+    def record(self, record: R) -> R:
+        """The record with its presentation fields masked; everything else as given."""
+        changes: dict[str, Any] = {}
+        for name in record.PRESENTATION:
+            if name == "evidence":
+                injection = getattr(record, "injection")  # noqa: B009 (declared with the field)
+                masked = dataclasses.replace(injection, evidence=self.tree(injection.evidence))
+                changes["injection"] = masked
+            elif name == "spec":
+                changes[name] = self.tree(getattr(record, name), spec=True)
+            else:
+                changes[name] = self.tree(getattr(record, name))
+        return dataclasses.replace(record, **changes) if changes else record
+
+
+def _mask_all(node: Any) -> Any:
+    if isinstance(node, str):
+        return MASK if node else node
+    if isinstance(node, dict):
+        return {k: _mask_all(v) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return type(node)(_mask_all(v) for v in node)
+    return node

@@ -251,11 +251,12 @@ def resume(
     from gameday.cli.params import parse_overrides
     from gameday.config import load_config
     from gameday.errors import InputError, Location, Problem, UsageError
-    from gameday.execute.journal import JOURNAL, read_journal
+    from gameday.execute.journal import JOURNAL, read_records
     from gameday.execute.recover import recover as recover_run
     from gameday.execute.run import entries_of, first_unfinished
     from gameday.execute.run import resume as resume_run
     from gameday.execute.runner import RunOptions
+    from gameday.model.journal import RunStart
     from gameday.redact import MASK
     from gameday.validate import load, merge_params
 
@@ -264,22 +265,22 @@ def resume(
         raise InputError(
             problems=[Problem(Location(str(journal)), "no journal here", "name a run directory")]
         )
-    records = read_journal(journal)
-    start = next((r for r in records if r["type"] == "run-start"), None)
-    if start is None or "source" not in start:
+    records = read_records(journal)
+    start = next((r for r in records if isinstance(r, RunStart)), None)
+    if start is None or not start.source:
         raise UsageError(
             f"{journal} has no resumable run-start record",
             hint="only runs of gameday >= 0.1 resume",
         )
     cli = parse_overrides(set_, values)
-    stored = start.get("overrides", {})
+    stored = start.overrides
     masked = sorted(k for k, v in stored.items() if v == MASK and k not in cli)
     if masked:
         raise UsageError(
             f"these params were secrets and are not in the journal: {', '.join(masked)}",
             hint="pass them again: " + " ".join(f"--set {k}=..." for k in masked),
         )
-    subject = load(Path(start["source"]), merge_params(stored, cli))
+    subject = load(Path(start.source), merge_params(stored, cli))
     for result in recover_run(run_dir):  # a crashed run may have left a fault behind
         out.print(f"recovered {result.item.key}: {'reverted' if result.ok else result.detail}")
     index = first_unfinished(records)
@@ -371,7 +372,7 @@ def recover(
         for result in recover_run(run_dir):
             failed += not result.ok
             mark = "[green]reverted[/]" if result.ok else f"[red]FAILED[/] ({result.detail})"
-            touched = ", ".join(result.item.injection.get("targets", [])) or "-"
+            touched = ", ".join(result.item.injection.targets) or "-"
             out.print(f"{run_dir}: {result.item.key} on {touched}: {mark}")
     if failed:
         raise typer.Exit(ExitCode.ROLLBACK_FAILED)

@@ -13,8 +13,19 @@ import os
 from types import TracebackType
 from typing import IO, Any
 
+import psutil
+
 from gameday.errors import RefusedError
 from gameday.state import state_dir
+
+
+def process_start(pid: int) -> float | None:
+    """When process `pid` started (Unix time), or None if there is no such process.
+    With the pid it names one process for good: a pid reused later starts later."""
+    try:
+        return round(psutil.Process(pid).create_time(), 2)
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return None
 
 
 def target_key(kind: str, params: dict[str, Any]) -> str:

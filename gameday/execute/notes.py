@@ -17,6 +17,7 @@ from typing import Any
 
 from gameday.errors import UsageError
 from gameday.execute.journal import JournalWriter
+from gameday.model.journal import Note
 from gameday.state import state_dir
 
 INBOX = "notes.inbox"
@@ -96,13 +97,15 @@ class NoteInbox(threading.Thread):
                 note = json.loads(line)
             except ValueError:
                 continue
-            self.journal.event(
-                "note",
+            wall = note.get("wall")
+            self.journal.write(
+                Note(
+                    scenario=self.current(),
+                    text=str(note.get("text", ""))[:2000],
+                    author=str(note.get("author", "")),
+                    noted_wall=float(wall) if isinstance(wall, int | float) else None,
+                ),
                 sync=True,
-                scenario=self.current(),
-                text=str(note.get("text", ""))[:2000],
-                author=str(note.get("author", "")),
-                noted_wall=note.get("wall"),
             )
 
     def stop(self) -> None:

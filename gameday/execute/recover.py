@@ -9,16 +9,14 @@ never applied, or running recover twice, is harmless.
 
 from __future__ import annotations
 
-import json
-import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gameday.errors import GamedayError
-from gameday.execute.journal import JOURNAL, read_journal
+from gameday.execute.journal import JOURNAL, continuing, read_records
 from gameday.execute.waiting import retry_transient
+from gameday.model import journal as j
 from gameday.plugins.protocols import Injection
 from gameday.plugins.registry import registry
 
@@ -29,7 +27,8 @@ class Outstanding:
     key: str
     scenario: str
     target: dict[str, Any]
-    injection: dict[str, Any]
+    injection: j.InjectionData
+    spec: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -42,20 +41,15 @@ class Recovered:
 def outstanding(run_dir: Path) -> list[Outstanding]:
     pending: dict[str, Outstanding] = {}
     spec: dict[str, Any] = {}
-    for record in read_journal(run_dir / JOURNAL):
-        kind = record["type"]
-        if kind == "scenario-start":
-            spec = record["spec"]
-        elif kind in ("injection-planned", "injection-applied"):
-            pending[record["key"]] = Outstanding(
-                run_dir,
-                record["key"],
-                record.get("scenario", ""),
-                spec["target"],
-                record["injection"],
+    for record in read_records(run_dir / JOURNAL):
+        if isinstance(record, j.ScenarioStart):
+            spec = record.spec
+        elif isinstance(record, j.InjectionPlanned | j.InjectionApplied):
+            pending[record.key] = Outstanding(
+                run_dir, record.key, record.scenario, spec["target"], record.injection, spec
             )
-        elif kind == "injection-reverted":
-            pending.pop(record["key"], None)
+        elif isinstance(record, j.InjectionReverted):
+            pending.pop(record.key, None)
     return list(pending.values())
 
 
@@ -72,25 +66,13 @@ def recover(run_dir: Path) -> list[Recovered]:
         except GamedayError as exc:
             _append(
                 run_dir,
-                {
-                    "type": "revert-failed",
-                    "key": item.key,
-                    "scenario": item.scenario,
-                    "error": exc.message,
-                    "by": "recover",
-                },
+                j.RevertFailed(
+                    scenario=item.scenario, key=item.key, error=exc.message, by="recover"
+                ),
             )
             results.append(Recovered(item, False, exc.message))
             continue
-        _append(
-            run_dir,
-            {
-                "type": "injection-reverted",
-                "key": item.key,
-                "scenario": item.scenario,
-                "by": "recover",
-            },
-        )
+        _append(run_dir, j.InjectionReverted(scenario=item.scenario, key=item.key, by="recover"))
         results.append(Recovered(item, True, "reverted"))
     return results
 
@@ -100,12 +82,8 @@ def _revert(item: Outstanding) -> None:
     target_plugin = registry("target").get(target_spec["kind"])()
     params = target_plugin.Params.model_validate(target_spec["params"])
     target = retry_transient(lambda: target_plugin.connect(params))
-    injection = Injection(
-        fault=item.injection["fault"],
-        targets=tuple(item.injection["targets"]),
-        undo=item.injection.get("undo", {}),
-        evidence=item.injection.get("evidence", {}),
-    )
+    data = item.injection
+    injection = Injection(data.fault, data.targets, data.undo, data.evidence)
     fault = registry("fault").get(injection.fault)()
     try:
         retry_transient(lambda: fault.revert(injection, target))
@@ -113,15 +91,11 @@ def _revert(item: Outstanding) -> None:
         target.close()
 
 
-def _append(run_dir: Path, record: dict[str, Any]) -> None:
-    """Add a record to a crashed run's journal. `t` continues from the last record: the
-    crashed run's monotonic clock is gone, so only `wall` says when this happened."""
-    records = read_journal(run_dir / JOURNAL)
-    last = records[-1] if records else {"seq": 0, "t": 0.0}
-    line = json.dumps(
-        {"seq": last.get("seq", 0) + 1, "t": last.get("t", 0.0), "wall": time.time(), **record}
-    )
-    with open(run_dir / JOURNAL, "a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+def _append(run_dir: Path, record: j.Record) -> None:
+    """Add a record to a crashed run's journal: `seq` continues, and `t` is the real time
+    since the last record (the crashed run's monotonic clock is gone)."""
+    writer = continuing(run_dir / JOURNAL)
+    try:
+        writer.write(record, sync=True)
+    finally:
+        writer.close()

@@ -6,6 +6,7 @@ rendering read it back afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import secrets
@@ -15,9 +16,12 @@ from typing import Any
 
 from gameday import __version__
 from gameday.execute import notes
-from gameday.execute.journal import JOURNAL, Clock, JournalWriter, read_journal
+from gameday.execute.journal import JOURNAL, Clock, JournalWriter, continuing
+from gameday.execute.lock import process_start
 from gameday.execute.runner import RunOptions, ScenarioRun
 from gameday.execute.view import View
+from gameday.model import journal as j
+from gameday.model.outcomes import Outcome
 from gameday.model.scenario import Drill, DrillEntry, Scenario
 from gameday.redact import find_secrets
 
@@ -61,20 +65,31 @@ def execute(
             "owner": subject.owner,
             "source": subject.source,
         }
-    journal.event(
-        "run-start",
+    journal.write(
+        j.RunStart(
+            run_id=run_dir.name,
+            name=subject.name,
+            kind="drill" if isinstance(subject, Drill) else "scenario",
+            source=str(Path(subject.source).resolve()),
+            sha256=file_hash(subject.source),
+            overrides=overrides or {},
+            entries=tuple(
+                j.EntryData(
+                    e.scenario.name,
+                    e.weight,
+                    str(Path(e.scenario.source).resolve()),
+                    file_hash(e.scenario.source),
+                )
+                for e in entries
+            ),
+            drill=drill_meta,
+            options=j.RunFlags(dry_run=options.dry_run, auto_approve=options.auto_approve),
+            host=platform.node(),
+            pid=os.getpid(),
+            pid_start=process_start(os.getpid()),
+            gameday=__version__,
+        ),
         sync=True,
-        run_id=run_dir.name,
-        name=subject.name,
-        kind="drill" if isinstance(subject, Drill) else "scenario",
-        source=str(Path(subject.source).resolve()),
-        overrides=overrides or {},
-        entries=[{"scenario": e.scenario.name, "weight": e.weight} for e in entries],
-        drill=drill_meta,
-        options={"dry_run": options.dry_run, "auto_approve": options.auto_approve},
-        host=platform.node(),
-        pid=os.getpid(),
-        gameday=__version__,
     )
     return run_dir, _run_entries(subject, journal, options, view, 0)
 
@@ -84,24 +99,33 @@ def resume(
 ) -> bool:
     """Runs entries `start`.. of `subject` into the existing journal of `run_dir`;
     returns whether it was interrupted. The clock continues after the last record."""
-    records = read_journal(run_dir / JOURNAL)
-    last_t = max((float(r.get("t", 0.0)) for r in records), default=0.0)
-    journal = JournalWriter(run_dir / JOURNAL, Clock(offset=last_t + RESUME_GAP))
-    journal.event("run-resumed", sync=True, from_index=start, pid=os.getpid())
+    journal = continuing(run_dir / JOURNAL, gap=RESUME_GAP)
+    journal.write(
+        j.RunResumed(from_index=start, pid=os.getpid(), pid_start=process_start(os.getpid())),
+        sync=True,
+    )
     return _run_entries(subject, journal, options, view, start)
 
 
-def first_unfinished(records: list[dict[str, Any]]) -> int:
+def first_unfinished(records: list[j.Record]) -> int:
     """Index of the first scenario without a finished (not interrupted) end."""
     finished = set()
     index = None
     for record in records:
-        if record["type"] == "scenario-start":
-            index = record.get("index")
-        elif record["type"] == "scenario-end" and record.get("outcome") != "interrupted":
+        if isinstance(record, j.ScenarioStart):
+            index = record.index
+        elif isinstance(record, j.ScenarioEnd) and record.outcome != Outcome.INTERRUPTED:
             finished.add(index)
-    count = next((len(r.get("entries", [])) for r in records if r["type"] == "run-start"), 0)
+    count = next((len(r.entries) for r in records if isinstance(r, j.RunStart)), 0)
     return next((i for i in range(count) if i not in finished), count)
+
+
+def file_hash(source: str) -> str:
+    """sha256 of a scenario or drill file as it is now ("" if it cannot be read)."""
+    try:
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _run_entries(
@@ -126,6 +150,6 @@ def _run_entries(
     finally:
         inbox.stop()
         marker.unlink(missing_ok=True)
-        journal.event("run-end", sync=True, interrupted=interrupted)
+        journal.write(j.RunEnd(interrupted=interrupted), sync=True)
         journal.close()
     return interrupted

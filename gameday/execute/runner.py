@@ -33,6 +33,8 @@ from gameday.execute.steps import StepRunner
 from gameday.execute.view import RedactingView, View
 from gameday.execute.waiting import retry_transient
 from gameday.guardrails import GuardrailConfig, check_kubernetes, check_local_processes
+from gameday.model import journal as j
+from gameday.model.outcomes import Outcome
 from gameday.model.scenario import (
     AbortCondition,
     ExpectedAlert,
@@ -109,7 +111,7 @@ class ScenarioRun:
     def execute(self) -> str:
         s = self.s
         self.view.scenario(s.name)
-        self.event("scenario-start", sync=True, scenario=s.name, index=self.index, spec=self.spec)
+        self.write(j.ScenarioStart(scenario=s.name, index=self.index, spec=self.spec))
         outcome, reason = "completed", ""
         try:
             planned = self._preflight()
@@ -140,9 +142,7 @@ class ScenarioRun:
                 self._rollback()
                 if outcome != "interrupted":
                     self._measure_slis()
-                self.event(
-                    "scenario-end", sync=True, scenario=s.name, outcome=outcome, reason=reason
-                )
+                self.write(j.ScenarioEnd(scenario=s.name, outcome=Outcome(outcome), reason=reason))
                 self.view.log(escape(f"{s.name}: {outcome}{': ' + reason if reason else ''}"))
         return outcome
 
@@ -167,7 +167,9 @@ class ScenarioRun:
         cmdlines = getattr(self.target, "cmdlines", None)
         if cmdlines is not None:
             check_local_processes(s, self.options.guardrails, cmdlines(planned.targets))
-        self.event("plan", sync=True, target=self.target.describe(), injection=asdict(planned))
+        self.write(
+            j.Plan(scenario=s.name, target=str(self.target.describe()), injection=_data(planned))
+        )
         self.view.log(
             escape(
                 f"{s.name}: {s.fault.type} would touch {len(planned.targets)}: "
@@ -206,7 +208,7 @@ class ScenarioRun:
             by = self.options.operator
         else:
             by, go = f"{self.options.operator} (unattended: no terminal)", True
-        self.event("approval", sync=True, by=by, go=go)
+        self.write(j.Approval(scenario=self.s.name, by=by, go=go))
         if not go:
             raise ScenarioEnded("not-run", f"no go from the facilitator ({by})")
 
@@ -228,13 +230,13 @@ class ScenarioRun:
     def _inject(self, planned: Injection) -> None:
         self.phase("inject")
         key = f"{self.s.name}/{self.s.fault.type}"
-        self.event("injection-planned", sync=True, key=key, injection=asdict(planned))
+        self.write(j.InjectionPlanned(scenario=self.s.name, key=key, injection=_data(planned)))
         self.window_wall = [time.time()]
         self.outstanding.append((key, planned))
         applied = self.fault.inject(planned, self.s.fault.params, self.target)
         self.outstanding[-1] = (key, applied)
         self.inject_t = self.clock()
-        self.event("injection-applied", sync=True, key=key, injection=asdict(applied))
+        self.write(j.InjectionApplied(scenario=self.s.name, key=key, injection=_data(applied)))
         self.view.log(
             f"{self.s.name}: injected {self.s.fault.type} into {', '.join(applied.targets)}"
         )
@@ -247,7 +249,7 @@ class ScenarioRun:
             self.abort_reason = "deadline reached while the fault was active"
             self.abort.set()
         if self.abort.is_set():
-            self.event("abort", sync=True, reason=self.abort_reason)
+            self.write(j.Abort(scenario=self.s.name, reason=self.abort_reason))
             self.view.log(f"[red]abort:[/] {escape(self.abort_reason)}")
 
     def _recover(self) -> None:
@@ -260,6 +262,7 @@ class ScenarioRun:
             self.target,
             self.deadline_at,
             injections=self._injections,
+            scenario=self.s.name,
         )
         if not steps.run_all(self.s.recovery.steps, "recovery"):
             raise ScenarioEnded("recovery-failed", "a recovery step failed; see the step results")
@@ -272,9 +275,11 @@ class ScenarioRun:
         for probe in self.s.steady_state.probes:
             audit = getattr(self.sampler.loops[probe.name].session, "audit", None)
             if audit is not None:
-                self.event("data-audit", sync=True, probe=probe.name, audit=asdict(audit()))
+                self.write(
+                    j.DataAudit(scenario=self.s.name, probe=probe.name, audit=asdict(audit()))
+                )
         failures = self._hold_failures(start)
-        self.event("verify", sync=True, ok=not failures, failures=failures)
+        self.write(j.Verify(scenario=self.s.name, ok=not failures, failures=tuple(failures)))
         if failures:
             raise ScenarioEnded("not-restored", "steady state not restored: " + "; ".join(failures))
 
@@ -288,14 +293,19 @@ class ScenarioRun:
                 self._revert_all()
             if self.s.rollback:
                 StepRunner(
-                    self.journal, self.view, self.options, self.sampler, self.target
+                    self.journal,
+                    self.view,
+                    self.options,
+                    self.sampler,
+                    self.target,
+                    scenario=self.s.name,
                 ).run_all(self.s.rollback, "rollback")
         finally:
             self.sampler.stop()
             if self.target is not None:
                 stats = getattr(self.target, "stats", None)
                 if stats is not None:  # e.g. API requests made: how hard gameday hit the target
-                    self.event("target-stats", sync=True, **stats())
+                    self.write(j.TargetStats(scenario=self.s.name, stats=stats()))
                 self.target.close()
             if self.lock is not None:
                 self.lock.__exit__(None, None, None)
@@ -308,11 +318,11 @@ class ScenarioRun:
             try:
                 retry_transient(functools.partial(self.fault.revert, injection, self.target))
             except GamedayError as exc:
-                self.event("revert-failed", sync=True, key=key, error=exc.message)
+                self.write(j.RevertFailed(scenario=self.s.name, key=key, error=exc.message))
                 self.view.log(f"[red]revert of {escape(key)} failed:[/] {escape(exc.message)}")
                 raise
             self.outstanding.pop()
-            self.event("injection-reverted", sync=True, key=key)
+            self.write(j.InjectionReverted(scenario=self.s.name, key=key))
             self.view.log(f"{self.s.name}: reverted {self.s.fault.type}")
 
     def _watch_prometheus(self) -> None:
@@ -358,7 +368,10 @@ class ScenarioRun:
     def _alert_changed(
         self, change: str, alert: ExpectedAlert, labels: dict[str, str], started: float | None
     ) -> None:
-        self.event(change, sync=True, alert=alert.name, labels=labels, started_wall=started)
+        kind = j.AlertFired if change == "alert-fired" else j.AlertResolved
+        self.write(
+            kind(scenario=self.s.name, alert=alert.name, labels=labels, started_wall=started)
+        )
         self.view.log(escape(f"{self.s.name}: {change.replace('-', ' ')}: {alert.name}"))
 
     def _measure_slis(self) -> None:
@@ -370,13 +383,14 @@ class ScenarioRun:
         for slo in self.s.slos:
             if slo.sli is not None:
                 result = promsli.measure(self.prometheus, slo, start, end)
-                self.event(
-                    "sli-measured",
-                    sync=True,
-                    slo=slo.name,
-                    start_wall=start,
-                    end_wall=end,
-                    **result,
+                self.write(
+                    j.SliMeasured(
+                        scenario=self.s.name,
+                        slo=slo.name,
+                        start_wall=start,
+                        end_wall=end,
+                        result=result,
+                    )
                 )
 
     def _injections(self) -> list[Injection]:
@@ -410,19 +424,21 @@ class ScenarioRun:
                     f"abort_when tripped: {probe} {bad}/{len(window)} failing "
                     f"over {condition.window:g}s"
                 )
-                self.event("abort-condition", sync=True, probe=probe, bad=bad, total=len(window))
+                self.write(
+                    j.AbortCondition(scenario=self.s.name, probe=probe, bad=bad, total=len(window))
+                )
                 self.abort.set()
 
     def phase(self, name: str, duration: float | None = None) -> None:
         if name != "rollback" and self.clock() > self.deadline_at:
             outcome = "aborted" if self.inject_t is not None else "not-run"
             raise ScenarioEnded(outcome, f"deadline passed before the {name} phase")
-        self.event("phase", sync=True, scenario=self.s.name, phase=name)
+        self.write(j.Phase(scenario=self.s.name, phase=name))
         self.view.phase(name, None if duration is None else time.monotonic() + duration)
 
-    def event(self, type_: str, *, sync: bool = False, **fields: Any) -> None:
-        fields.setdefault("scenario", self.s.name)
-        self.journal.event(type_, sync=sync, **fields)
+    def write(self, record: j.Record) -> None:
+        """Journal a record of this scenario, fsync'd before the run goes on."""
+        self.journal.write(record, sync=True)
 
 
 def _in_cluster(scenario: Scenario) -> Scenario:
@@ -446,6 +462,12 @@ def _abort_probe(condition: AbortCondition, index: int) -> str:
 def _selector(planned: Injection, s: Scenario) -> str:
     describe = getattr(s.fault.params, "describe", None)
     return describe() if callable(describe) else str(planned.evidence or s.fault.params)
+
+
+def _data(injection: Injection) -> j.InjectionData:
+    return j.InjectionData(
+        injection.fault, tuple(injection.targets), injection.undo, injection.evidence
+    )
 
 
 def _with_hint(exc: GamedayError) -> str:

@@ -12,6 +12,7 @@ from gameday.errors import GamedayError
 from gameday.execute.journal import JournalWriter
 from gameday.execute.sampling import Sampler
 from gameday.execute.view import View
+from gameday.model.journal import StepEnd, StepStart
 from gameday.model.scenario import Step
 from gameday.plugins.protocols import Injection, Sample, StepOutcome
 from gameday.plugins.registry import registry
@@ -29,7 +30,9 @@ class StepRunner:
         target: Any,
         deadline_at: float | None = None,
         injections: Callable[[], list[Injection]] = list,
+        scenario: str = "",
     ):
+        self.scenario = scenario
         self.journal, self.view, self.sampler, self._target = journal, view, sampler, target
         self._injections = injections
         self.deadline_at = deadline_at
@@ -66,27 +69,31 @@ class StepRunner:
         """Recovery stops at the first failed step; rollback runs every step."""
         all_ok = True
         for index, step in enumerate(steps):
-            self.journal.event(
-                "step-start",
+            self.journal.write(
+                StepStart(
+                    scenario=self.scenario,
+                    section=section,
+                    index=index,
+                    name=step.name,
+                    step_type=step.type,
+                ),
                 sync=True,
-                section=section,
-                index=index,
-                name=step.name,
-                step_type=step.type,
             )
             start = time.monotonic()
             outcome = self._run_one(step, section)
             took = time.monotonic() - start
-            self.journal.event(
-                "step-end",
+            self.journal.write(
+                StepEnd(
+                    scenario=self.scenario,
+                    section=section,
+                    index=index,
+                    name=step.name,
+                    ok=outcome.ok,
+                    detail=outcome.detail,
+                    output=outcome.output,
+                    duration=round(took, 3),
+                ),
                 sync=True,
-                section=section,
-                index=index,
-                name=step.name,
-                ok=outcome.ok,
-                detail=outcome.detail,
-                output=outcome.output,
-                duration=round(took, 3),
             )
             mark = "[green]ok[/]" if outcome.ok else "[red]failed[/]"
             self.view.log(
