@@ -91,10 +91,11 @@ class RollbackError(GamedayError):
     """A fault could not be reverted; the target may still be degraded (exit code 5)."""
 
 
-class DependencyError(GamedayError):
+class DependencyError(TransientError):
     """Something gameday depends on (API server, supervisord, Prometheus, Alertmanager,
     an HTTP endpoint of a step) was unreachable or did not answer before its deadline.
-    The scenario's verdict is `error`, not `fail` (exit code 6)."""
+    The scenario's verdict is `error`, not `fail` (exit code 6). Transient: retried
+    within the caller's deadline like any `TransientError`."""
 
     def __init__(
         self, dependency: str, message: str, *, hint: str | None = None, context: str | None = None

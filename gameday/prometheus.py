@@ -1,6 +1,10 @@
 """Reads Prometheus (PromQL SLIs, PromQL abort conditions, alerts) and Alertmanager,
 through prometheus-api-client. Query errors and empty results become gameday errors
-with hints: a query that returns no series is never taken for a pass.
+with hints: a query that returns no series is never taken for a pass. Every request has
+a connect and a read timeout (`gameday.deadlines`; alert reads, made every second, a
+shorter one) and the client's own retries are limited to reconnects and 5xx answers,
+never a hung read, so they stay inside the caller's deadline. An unreachable or silent
+server is a one-line `DependencyError`.
 """
 
 from __future__ import annotations
@@ -12,11 +16,35 @@ from typing import Any
 import requests
 from prometheus_api_client import PrometheusConnect
 from prometheus_api_client.exceptions import PrometheusApiClientException
+from urllib3 import Retry
 
-from gameday.errors import TargetError, TransientError
+from gameday import deadlines, unreachable
+from gameday.errors import DependencyError, TargetError
 from gameday.model.scenario import Prometheus
 
-TIMEOUT = 10
+RETRY = Retry(
+    total=2,
+    connect=1,
+    read=0,
+    status=1,
+    other=0,
+    backoff_factor=0.2,
+    status_forcelist=(502, 503, 504),
+    raise_on_status=False,
+)
+"""Inside one call: one reconnect and one retry of a 502-504, never a timed-out read."""
+
+
+def _timeout() -> tuple[float, float]:
+    return (deadlines.connect(), deadlines.read())
+
+
+def _unreachable(what: str, exc: requests.RequestException, read: float) -> DependencyError:
+    return DependencyError(
+        what,
+        unreachable.reason(exc, deadlines.connect(), read),
+        hint="is it running and reachable from here? (check the URL)",
+    )
 
 
 @dataclass(frozen=True)
@@ -49,7 +77,8 @@ class PrometheusClient:
             headers=headers,
             disable_ssl=spec.insecure_skip_verify,
             session=session,
-            timeout=TIMEOUT,
+            timeout=_timeout(),
+            retry=RETRY,
         )
 
     def instant(self, expr: str, at: float) -> list[Series]:
@@ -83,12 +112,19 @@ class PrometheusClient:
         return alerts
 
     def _get(self, path: str) -> Any:
+        read = deadlines.alert_read()
         try:
-            response = self.session.get(self.url + path, headers=self.headers, timeout=TIMEOUT)
+            response = self.session.get(
+                self.url + path, headers=self.headers, timeout=(deadlines.connect(), read)
+            )
             response.raise_for_status()
             return response.json()
+        except requests.exceptions.JSONDecodeError:
+            raise TargetError(f"Prometheus {self.url + path}: the answer is not JSON") from None
+        except requests.HTTPError as exc:
+            raise TargetError(f"Prometheus {self.url + path}: {exc}") from None
         except requests.RequestException as exc:
-            raise TransientError(f"cannot read {self.url + path}: {exc}") from None
+            raise _unreachable(f"Prometheus {self.url}", exc, read) from None
 
     def _ask(self, expr: str, call: Any) -> list[dict[str, Any]]:
         try:
@@ -99,7 +135,7 @@ class PrometheusClient:
                 hint="check the PromQL syntax (the Prometheus UI shows where it breaks)",
             ) from None
         except requests.RequestException as exc:
-            raise TransientError(f"cannot reach Prometheus at {self.url}: {exc}") from None
+            raise _unreachable(f"Prometheus {self.url}", exc, deadlines.read()) from None
         return result
 
 
@@ -121,14 +157,21 @@ class AlertmanagerClient:
 
     def alerts(self) -> list[dict[str, Any]]:
         """Active alerts (`/api/v2/alerts`), reshaped like Prometheus's: labels, state, activeAt."""
+        read = deadlines.alert_read()
         try:
             response = self.session.get(
-                self.url + "/api/v2/alerts", params={"active": "true"}, timeout=TIMEOUT
+                self.url + "/api/v2/alerts",
+                params={"active": "true"},
+                timeout=(deadlines.connect(), read),
             )
             response.raise_for_status()
+            found = response.json()
+        except requests.exceptions.JSONDecodeError:
+            raise TargetError(f"Alertmanager {self.url}: the answer is not JSON") from None
+        except requests.HTTPError as exc:
+            raise TargetError(f"Alertmanager {self.url}: {exc}") from None
         except requests.RequestException as exc:
-            raise TransientError(f"cannot read Alertmanager at {self.url}: {exc}") from None
+            raise _unreachable(f"Alertmanager {self.url}", exc, read) from None
         return [
-            {"labels": a["labels"], "state": "firing", "activeAt": a["startsAt"]}
-            for a in response.json()
+            {"labels": a["labels"], "state": "firing", "activeAt": a["startsAt"]} for a in found
         ]

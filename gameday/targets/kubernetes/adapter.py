@@ -2,24 +2,31 @@
 
 Raw API objects stay in here and in the fault/probe modules of this package; the rest
 of gameday sees Injection records and Samples. API errors become gameday errors with a
-hint (403 names the verb and resource the runner's RBAC lacks).
+hint (403 names the verb and resource the runner's RBAC lacks); a server that cannot be
+reached or does not answer is a one-line `DependencyError`.
+
+Every request has a connect and a read timeout (`gameday.deadlines`), set once on the
+session's REST client so no call in the fault or probe modules can forget it; the
+client's own retries are cut to one reconnect, so a retry loop of the caller decides
+how long to keep trying. A heartbeat (`GET /version` every second, started by the first
+watch) tells probes when the server stopped answering, even while a watch stays open.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import urllib3
-from kubernetes import client, config
+from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
-from gameday.errors import TargetError, TransientError
-from gameday.targets.kubernetes.kubeconfig import kubeconfig_paths
+from gameday import deadlines, unreachable
+from gameday.errors import DependencyError, TargetError, TransientError
+from gameday.targets.kubernetes import credentials
 
 T = TypeVar("T")
 PAGE = 500
@@ -64,6 +71,12 @@ class KubernetesSession:
         self.networking: Any = client.NetworkingV1Api(api)
         self.policy: Any = client.PolicyV1Api(api)
         self.limiter = RateLimiter(params.qps, params.burst)
+        self.connect_timeout, self.read_timeout = deadlines.connect(), deadlines.read()
+        _with_deadlines(api, self.connect_timeout, self.read_timeout)
+        self.last_answer = time.monotonic()
+        self.last_error = ""
+        self.closed = threading.Event()
+        self.heartbeat: threading.Thread | None = None
 
     @property
     def namespace(self) -> str:
@@ -77,13 +90,52 @@ class KubernetesSession:
         """Makes one API request through the rate limiter, mapping its errors."""
         self.limiter.take()
         try:
-            return fn()
+            result = fn()
         except ApiException as exc:
+            self.last_answer = time.monotonic()
             raise _api_error(exc, verb, resource, namespace) from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise TransientError(
-                f"cannot reach the API server {self.api.configuration.host}: {exc}"
-            ) from None
+            raise self.unreachable_error(exc, f"{verb} {resource}") from None
+        self.last_answer = time.monotonic()
+        return result
+
+    def unreachable_error(self, exc: BaseException, doing: str) -> DependencyError:
+        """The one-line error for a request that got no answer."""
+        why = unreachable.reason(exc, self.connect_timeout, self.read_timeout)
+        self.last_error = why
+        return DependencyError(
+            f"Kubernetes API server {self.api.configuration.host}",
+            f"{doing}: {why}",
+            hint="is the API server up and reachable from here? "
+            "(check the kubeconfig's `server`, VPN or proxy)",
+        )
+
+    def unreachable(self) -> str | None:
+        """Why the API server counts as unreachable now (no answer for `deadlines.stale()`
+        seconds), else None. Starts the heartbeat on first use."""
+        if self.heartbeat is None:
+            self.heartbeat = threading.Thread(target=self._beat, name="k8s-heartbeat", daemon=True)
+            self.heartbeat.start()
+        silent = time.monotonic() - self.last_answer
+        if silent <= deadlines.stale():
+            return None
+        host = self.api.configuration.host
+        return f"API server {host} has not answered for {silent:.0f}s ({self.last_error})"[:200]
+
+    def _beat(self) -> None:
+        version: Any = client.VersionApi(self.api)
+        while not self.closed.is_set():
+            try:
+                version.get_code(_request_timeout=(self.connect_timeout, deadlines.stale()))
+                self.last_answer = time.monotonic()
+            except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if isinstance(exc, ApiException):  # it answered, if only with an error
+                    self.last_answer = time.monotonic()
+                else:
+                    self.last_error = unreachable.reason(
+                        exc, self.connect_timeout, deadlines.stale()
+                    )
+            self.closed.wait(deadlines.HEARTBEAT)
 
     def delete_if_present(
         self, resource: str, namespace: str | None, fn: Callable[[], Any]
@@ -157,8 +209,24 @@ class KubernetesSession:
         return bool(ns.status.phase == "Terminating")
 
     def close(self) -> None:
+        self.closed.set()
         closer: Any = self.api.close
         closer()
+
+
+def _with_deadlines(api: client.ApiClient, connect: float, read: float) -> None:
+    """Every request of `api` gets (connect, read) timeouts unless it sets its own, and
+    urllib3 reconnects once at most (its default retries a hung read three times)."""
+    rest: Any = api.rest_client
+    rest.pool_manager.connection_pool_kw["retries"] = urllib3.Retry(
+        total=1, connect=1, read=0, status=0, other=0, redirect=False
+    )
+    request = rest.request
+
+    def bounded(*args: Any, _request_timeout: Any = None, **kwargs: Any) -> Any:
+        return request(*args, _request_timeout=_request_timeout or (connect, read), **kwargs)
+
+    rest.request = bounded
 
 
 READERS: dict[str, tuple[str, str, bool]] = {
@@ -179,21 +247,7 @@ READERS: dict[str, tuple[str, str, bool]] = {
 
 
 def connect(params: Any) -> KubernetesSession:
-    try:
-        if params.in_cluster:
-            load_incluster: Any = config.load_incluster_config
-            load_incluster()
-            api = client.ApiClient()
-        else:
-            # $KUBECONFIG is read now, not when the client library was imported
-            files = os.pathsep.join(str(p) for p in kubeconfig_paths(params.kubeconfig))
-            load: Any = config.new_client_from_config
-            api = load(config_file=files, context=params.context)
-    except (config.ConfigException, OSError, TypeError) as exc:
-        raise TargetError(
-            f"cannot load Kubernetes credentials: {exc}",
-            hint="check `target.context`, `target.kubeconfig` or $KUBECONFIG",
-        ) from None
+    api = credentials.load(params)
     if not api.configuration.verify_ssl:
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     session = KubernetesSession(params, api)

@@ -3,7 +3,11 @@ cluster from one long-lived watch instead of re-listing it on every sample.
 
 Objects are read as raw JSON (no model deserialisation: a 2,000-pod list stays cheap)
 and each is reduced by `summarise` to the little a probe needs. A watch that expires
-(HTTP 410) or breaks is re-listed and resumed; while it is broken, `error` says why.
+(HTTP 410) or breaks is re-listed and resumed; while it is broken, or while the API
+server has stopped answering (the session's heartbeat; an open watch on a frozen server
+just goes quiet), `error` says why, so no probe reports a stale cache as healthy.
+Every watch request has a connect timeout and a read timeout longer than the server's
+own `timeout_seconds`: a silent connection is dropped and re-established.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from kubernetes import watch
 from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import HTTPError
 
+from gameday import deadlines
 from gameday.errors import TargetError
 from gameday.targets.kubernetes.adapter import PAGE, KubernetesSession
 
 T = TypeVar("T")
-WATCH_TIMEOUT = 240
-"""Seconds a watch request stays open before it is renewed from the last version."""
+WATCH_TIMEOUT = 50
+"""Seconds a watch request stays open before it is renewed from the last version (the
+client's read timeout, `deadlines.watch_read()`, is longer)."""
 
 
 class ObjectWatch(Generic[T]):
@@ -39,7 +45,7 @@ class ObjectWatch(Generic[T]):
         self.target, self.resource, self.namespace = target, resource, namespace
         self.lister, self.summarise, self.selectors = lister, summarise, selectors
         self.objects: dict[str, T] = {}
-        self.error: str | None = None
+        self.broken: str | None = None
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self.stopped = threading.Event()
@@ -48,6 +54,11 @@ class ObjectWatch(Generic[T]):
         self.version = self._relist()  # synchronously: the first sample sees real state
         self.thread = threading.Thread(target=self._run, name=f"watch-{resource}", daemon=True)
         self.thread.start()
+
+    @property
+    def error(self) -> str | None:
+        """Why the cache cannot be trusted now (broken watch, silent API server), or None."""
+        return self.broken or self.target.unreachable()
 
     def snapshot(self) -> list[T]:
         with self.lock:
@@ -84,31 +95,34 @@ class ObjectWatch(Generic[T]):
         return version
 
     def _list_page(self, token: str) -> dict[str, Any]:
-        def request() -> Any:
-            return self.lister(
+        def request() -> Any:  # the body is read inside `call`: its timeouts map there
+            response = self.lister(
                 **self.selectors, limit=PAGE, _continue=token, _preload_content=False
             )
+            return response.data
 
-        response = self.target.call("list", self.resource, self.namespace, request)
-        page: dict[str, Any] = json.loads(response.data)
+        page: dict[str, Any] = json.loads(
+            self.target.call("list", self.resource, self.namespace, request)
+        )
         return page
 
     def _run(self) -> None:
         while not self.stopped.is_set():
             try:
                 self._follow()
-                self.error = None
+                self.broken = None
             except (ApiException, TargetError, HTTPError, OSError, ValueError, KeyError) as exc:
                 if self.stopped.is_set():
                     return
                 gone = isinstance(exc, ApiException) and exc.status == 410
-                self.error = None if gone else f"watch of {self.resource} broke: {exc}"[:200]
+                why = _why(exc, self.target)
+                self.broken = None if gone else f"watch of {self.resource} broke: {why}"[:200]
                 if not gone:
-                    time.sleep(0.5)
+                    self.stopped.wait(0.5)
                 try:
                     self.version = self._relist()
                 except (TargetError, OSError, ValueError) as again:
-                    self.error = f"cannot list {self.resource}: {again}"[:200]
+                    self.broken = f"cannot list {self.resource}: {_why(again, self.target)}"[:200]
 
     def _follow(self) -> None:
         """One watch request, applied to the cache event by event, until it times out."""
@@ -120,8 +134,10 @@ class ObjectWatch(Generic[T]):
             timeout_seconds=WATCH_TIMEOUT,
             allow_watch_bookmarks=True,
             deserialize=False,
+            _request_timeout=(self.target.connect_timeout, deadlines.watch_read()),
         )
         for line in events:
+            self.target.last_answer = time.monotonic()
             event = json.loads(line) if isinstance(line, str | bytes) else line
             kind, obj = event["type"], event["object"]
             if kind == "ERROR":
@@ -138,3 +154,12 @@ class ObjectWatch(Generic[T]):
                 self.changed.notify_all()
             if self.stopped.is_set():
                 return
+
+
+def _why(exc: BaseException, target: KubernetesSession) -> str:
+    """One line: the gameday message, or the connection failure in a few words."""
+    if isinstance(exc, TargetError):
+        return exc.message
+    if isinstance(exc, ApiException):
+        return f"HTTP {exc.status} {exc.reason}"
+    return target.unreachable_error(exc, "watch").message

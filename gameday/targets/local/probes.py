@@ -62,7 +62,7 @@ class HttpSession:
         try:
             conn.request(p.method, self.path, headers=self.headers)
             response = conn.getresponse()
-            body = response.read()
+            body = _read_within(response, conn, start + p.timeout)
             latency = time.monotonic() - start
             ok = response.status in p.expect_status and (
                 p.body_contains is None or p.body_contains.encode() in body
@@ -184,6 +184,24 @@ class ProcessSession:
 
     def close(self) -> None:
         pass
+
+
+def _read_within(
+    response: http.client.HTTPResponse, conn: http.client.HTTPConnection, until: float
+) -> bytes:
+    """The body, read by the deadline `until` (monotonic): `timeout` bounds the whole
+    request, so a server that trickles a byte a second cannot keep a probe waiting."""
+    chunks: list[bytes] = []
+    while True:
+        left = until - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("answer not complete within the probe's timeout")
+        if conn.sock is not None:
+            conn.sock.settimeout(left)
+        chunk = response.read1(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _short(exc: BaseException) -> str:

@@ -1,14 +1,21 @@
-"""The local target plugin: this machine, optionally with a supervisord managing services."""
+"""The local target plugin: this machine, optionally with a supervisord managing services.
+
+Every XML-RPC call to supervisord has a connect and a read timeout (`gameday.deadlines`);
+a supervisor that does not answer is a one-line `DependencyError` naming it.
+"""
 
 from __future__ import annotations
 
+import http.client
+import socket
 import xmlrpc.client
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import Field
 
-from gameday.errors import TargetError, TransientError
+from gameday import deadlines, unreachable
+from gameday.errors import DependencyError, TargetError
 from gameday.spec.base import PluginParams
 from gameday.targets.local.selector import match_programs
 
@@ -41,7 +48,11 @@ class LocalSession:
                 hint="set `target.supervisor` to the supervisord XML-RPC URL",
             )
         if self._rpc is None:
-            self._rpc = xmlrpc.client.ServerProxy(self.params.supervisor, allow_none=True)
+            self._rpc = xmlrpc.client.ServerProxy(
+                self.params.supervisor,
+                transport=_transport(self.params.supervisor),
+                allow_none=True,
+            )
         return self._rpc
 
     def check(self) -> None:
@@ -52,11 +63,8 @@ class LocalSession:
     def programs(self) -> list[dict[str, Any]]:
         try:
             infos: list[dict[str, Any]] = self.supervisor.supervisor.getAllProcessInfo()
-        except (OSError, xmlrpc.client.Error) as exc:
-            raise TransientError(
-                f"supervisor at {self.params.supervisor} did not answer: {exc}",
-                hint="is the stack running? (`gameday demo` starts one)",
-            ) from None
+        except (OSError, xmlrpc.client.Error, http.client.HTTPException) as exc:
+            raise self._unreachable(exc, "getAllProcessInfo") from None
         return infos
 
     def supervisor_pids(self, pattern: str) -> dict[int, str]:
@@ -91,8 +99,19 @@ class LocalSession:
                 raise TargetError(
                     f"supervisor {method}({name}) failed: {exc.faultString}"
                 ) from None
-        except OSError as exc:
-            raise TransientError(f"supervisor did not answer {method}({name}): {exc}") from None
+        except (OSError, xmlrpc.client.ProtocolError, http.client.HTTPException) as exc:
+            raise self._unreachable(exc, f"{method}({name})") from None
+
+    def _unreachable(self, exc: BaseException, call: str) -> DependencyError:
+        if isinstance(exc, xmlrpc.client.ProtocolError):
+            why = f"HTTP {exc.errcode} {exc.errmsg}"
+        else:
+            why = unreachable.reason(exc, deadlines.connect(), deadlines.read())
+        return DependencyError(
+            f"supervisord {self.params.supervisor}",
+            f"{call}: {why}",
+            hint="is supervisord running and answering? (`gameday demo` starts one)",
+        )
 
     def cmdlines(self, targets: tuple[str, ...]) -> dict[int, str]:
         """Command lines of the processes behind `pid:N ...` and `program:NAME` targets."""
@@ -117,6 +136,43 @@ class LocalSession:
 def _full_name(info: dict[str, Any]) -> str:
     group, name = info.get("group"), info["name"]
     return name if group in (None, name) else f"{group}:{name}"
+
+
+def _transport(url: str) -> xmlrpc.client.Transport:
+    """HTTP or HTTPS with a connect and a read timeout (the stdlib's have none)."""
+    return _HttpsTransport() if url.startswith("https:") else _HttpTransport()
+
+
+class _HttpTransport(xmlrpc.client.Transport):
+    def make_connection(self, host: Any) -> http.client.HTTPConnection:
+        return _bounded(super().make_connection(host))
+
+
+class _HttpsTransport(xmlrpc.client.SafeTransport):
+    def make_connection(self, host: Any) -> http.client.HTTPSConnection:
+        return _bounded(super().make_connection(host))
+
+
+_Conn = TypeVar("_Conn", bound=http.client.HTTPConnection)
+
+
+def _bounded(conn: _Conn) -> _Conn:
+    """Connect within `deadlines.connect()`, then wait `deadlines.read()` per answer.
+    (The transport keeps its connection alive and hands the same one out again.)"""
+    if getattr(conn, "gameday_bounded", False):
+        return conn
+    conn.gameday_bounded = True  # type: ignore[attr-defined]
+    conn.timeout = deadlines.connect()
+    connect = conn.connect
+
+    def connect_then_read() -> None:
+        connect()
+        sock: socket.socket | None = conn.sock
+        if sock is not None:
+            sock.settimeout(deadlines.read())
+
+    conn.connect = connect_then_read  # type: ignore[method-assign]
+    return conn
 
 
 class LocalTarget:

@@ -1,0 +1,65 @@
+"""How long gameday waits for anything outside its own process: one place for every
+default, so docs/measurement.md ("Deadlines") and the code cannot drift apart.
+
+Every request gameday makes (Kubernetes API, supervisord XML-RPC, Prometheus,
+Alertmanager, HTTP probes and actions) has a connect and a read timeout; a client's own
+retries stay inside the caller's deadline. Environment variables override the defaults
+for a whole run (seconds, decimals allowed); a revert's deadline is a run option
+(`gameday run --revert-deadline`). Imports nothing from gameday.
+"""
+
+from __future__ import annotations
+
+import os
+
+CONNECT = 3.0
+"""Seconds to open a TCP (and TLS) connection to any dependency (`GAMEDAY_CONNECT_TIMEOUT`)."""
+READ = 10.0
+"""Seconds to wait for the answer to one request (`GAMEDAY_READ_TIMEOUT`)."""
+WATCH_READ = 60.0
+"""Seconds a Kubernetes watch may stay silent before it is re-established
+(`GAMEDAY_WATCH_READ_TIMEOUT`); the server ends each watch after 50 s anyway."""
+HEARTBEAT = 1.0
+"""Seconds between checks that a watched API server still answers."""
+STALE = 3.0
+"""Seconds without an answer from a watched API server (or an alert source) after which
+probes that depend on it report failure (`GAMEDAY_STALE_AFTER`)."""
+ALERT_READ = 3.0
+"""Read timeout of the once-a-second alert reads (`GAMEDAY_ALERT_READ_TIMEOUT`)."""
+REVERT = 60.0
+"""Seconds a revert is retried before the run ends as an error with the undo pending
+(`gameday run --revert-deadline`, `GAMEDAY_REVERT_DEADLINE`)."""
+
+
+def seconds(name: str, default: float) -> float:
+    """The override in $`name`, if it is a positive number of seconds; else `default`."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def connect() -> float:
+    return seconds("GAMEDAY_CONNECT_TIMEOUT", CONNECT)
+
+
+def read() -> float:
+    return seconds("GAMEDAY_READ_TIMEOUT", READ)
+
+
+def watch_read() -> float:
+    return seconds("GAMEDAY_WATCH_READ_TIMEOUT", WATCH_READ)
+
+
+def stale() -> float:
+    return seconds("GAMEDAY_STALE_AFTER", STALE)
+
+
+def alert_read() -> float:
+    return seconds("GAMEDAY_ALERT_READ_TIMEOUT", ALERT_READ)
+
+
+def revert() -> float:
+    return seconds("GAMEDAY_REVERT_DEADLINE", REVERT)
