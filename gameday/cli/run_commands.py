@@ -51,6 +51,13 @@ def run(
         "--in-cluster",
         help="Kubernetes targets use this pod's service account (scheduled runs).",
     ),
+    revert_deadline: str | None = typer.Option(
+        None,
+        "--revert-deadline",
+        help="How long a revert is retried while its target does not answer (e.g. 2m; "
+        "default 60s or $GAMEDAY_REVERT_DEADLINE); then the run ends as an error and "
+        "`gameday recover` finishes the undo.",
+    ),
 ) -> None:
     """Run a scenario or drill: preflight, steady state, inject, observe, recover, verify, rollback."""
     from gameday.cli.params import parse_overrides
@@ -67,9 +74,25 @@ def run(
         guardrails=load_config().guardrails,
         confirm=confirm,
         in_cluster=in_cluster,
+        revert_deadline=_duration_option("--revert-deadline", revert_deadline),
         **({"operator": operator} if operator else {}),
     )
     raise typer.Exit(execute_and_report(subject, reports, options, live, overrides, push_metrics))
+
+
+def _duration_option(flag: str, value: str | None) -> float | None:
+    from gameday.errors import UsageError
+    from gameday.spec.units import parse_duration
+
+    if value is None:
+        return None
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+    if seconds <= 0:
+        raise UsageError(f"{flag}: must be longer than 0s")
+    return seconds
 
 
 @app.command()

@@ -2,7 +2,9 @@
 
 Both run as probe loops at 1 s, so their checks are journaled and timed like any probe:
 - `AlertWatch` reads active alerts (Prometheus `/api/v1/alerts` or Alertmanager
-  `/api/v2/alerts`) and reports each expected alert when it starts and stops firing;
+  `/api/v2/alerts`) and reports each expected alert when it starts and stops firing, and
+  whether its source answered (first read, then every change): an alert can only be
+  said never to have fired while the source was reachable throughout;
 - `PromqlCondition` turns a PromQL abort condition into samples with alerting-rule
   semantics: bad while the expression returns any series (`up{job="db"} == 0`).
 """
@@ -21,6 +23,8 @@ from gameday.plugins.protocols import Sample
 EVERY = 1.0
 AlertChange = Callable[[str, ExpectedAlert, dict[str, str], float | None], None]
 """(`alert-fired` | `alert-resolved`, which alert, its labels, Unix time it started)."""
+SourceChange = Callable[[bool, str], None]
+"""(reachable, error message or ""): the alert source's reachability changed."""
 
 
 def _matches(alert: dict[str, Any], expected: ExpectedAlert) -> bool:
@@ -40,16 +44,31 @@ def _unix(stamp: str | None) -> float | None:
 
 
 class AlertWatch:
-    def __init__(self, source: Any, expected: tuple[ExpectedAlert, ...], on_change: AlertChange):
+    def __init__(
+        self,
+        source: Any,
+        expected: tuple[ExpectedAlert, ...],
+        on_change: AlertChange,
+        on_source: SourceChange | None = None,
+    ):
         self.source, self.expected, self.on_change = source, expected, on_change
+        self.on_source = on_source
         self.firing: set[str] = set()
+        self.reachable: bool | None = None
+
+    def _source_is(self, reachable: bool, error: str) -> None:
+        if reachable != self.reachable and self.on_source is not None:
+            self.on_source(reachable, error)
+        self.reachable = reachable
 
     def sample(self, t: float) -> Sample:
         start = time.monotonic()
         try:
             active = [a for a in self.source.alerts() if a.get("state") == "firing"]
         except GamedayError as exc:
+            self._source_is(False, exc.message[:200])
             return Sample(t, False, time.monotonic() - start, None, exc.message[:200])
+        self._source_is(True, "")
         now_firing = set()
         for expected in self.expected:
             alert = next((a for a in active if _matches(a, expected)), None)

@@ -135,6 +135,7 @@ def _run_entries(
     drill_deadline = subject.deadline if isinstance(subject, Drill) else None
     deadline_at = None if drill_deadline is None else journal.clock() + drill_deadline
     current: list[str | None] = [None]
+    unreachable: dict[str, str] = {}  # targets that did not answer: later entries not run
     run_dir = journal.path.parent
     marker = notes.register(run_dir)
     inbox = notes.NoteInbox(run_dir, journal, lambda: current[0])
@@ -143,7 +144,9 @@ def _run_entries(
         for index, entry in enumerate(entries_of(subject)):
             if index >= start:
                 current[0] = entry.scenario.name
-                ScenarioRun(entry.scenario, journal, view, options, deadline_at, index).execute()
+                ScenarioRun(
+                    entry.scenario, journal, view, options, deadline_at, index, unreachable
+                ).execute()
                 current[0] = None
     except KeyboardInterrupt:
         interrupted = True

@@ -6,7 +6,9 @@ Faults are reverted when observe ends, except those whose revert is a safety net
 behind the runbook (`reverts_after_recovery`, e.g. namespace-delete): those are
 reverted in rollback, after the recovery steps had their chance. Rollback always runs
 (errors, aborts, Ctrl-C). Every injection is journaled and fsync'd *before* it is
-applied, and every revert when it completes.
+applied, and every revert when it completes. A revert that cannot complete (its
+target unreachable or hung) is retried until the revert deadline, then left pending for
+`gameday recover` and the scenario ends as an error.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 
 from rich.markup import escape
 
-from gameday.errors import GamedayError, RefusedError
+from gameday import deadlines
+from gameday.errors import DependencyError, GamedayError, RefusedError, TransientError
 from gameday.execute import alerts, promsli
 from gameday.execute.journal import Clock, JournalWriter
 from gameday.execute.lock import TargetLock, target_key
@@ -31,7 +34,7 @@ from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interru
 from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
 from gameday.execute.view import RedactingView, View
-from gameday.execute.waiting import retry_transient
+from gameday.execute.waiting import retry_transient, within
 from gameday.guardrails import GuardrailConfig, check_kubernetes, check_local_processes
 from gameday.model import journal as j
 from gameday.model.outcomes import Outcome
@@ -62,6 +65,9 @@ class RunOptions:
     """Who gives the go for each scenario (journaled with every approval)."""
     in_cluster: bool = False
     """Kubernetes targets use the pod's service account, whatever context they name."""
+    revert_deadline: float | None = None
+    """Seconds a revert is retried before the undo is left pending for `gameday recover`
+    and the scenario ends as an error; None: `deadlines.revert()` (60 s)."""
 
 
 class ScenarioEnded(Exception):
@@ -81,8 +87,15 @@ class ScenarioRun:
         options: RunOptions,
         drill_deadline_at: float | None = None,
         index: int = 0,
+        unreachable: dict[str, str] | None = None,
     ):
         self.index = index
+        self.unreachable = {} if unreachable is None else unreachable
+        """Targets (by lock key) found unreachable earlier in this run, with why: the
+        drill's later scenarios against them are not run."""
+        self.revert_deadline_at: float | None = None
+        self.revert_pending: str | None = None
+        """Set when a revert was given up on: why, and what `recover` must still undo."""
         if options.in_cluster and scenario.target.kind == "kubernetes":
             scenario = _in_cluster(scenario)
         self.spec = to_jsonable(scenario)
@@ -137,9 +150,14 @@ class ScenarioRun:
             outcome, reason = "refused", _with_hint(exc)
         except GamedayError as exc:
             outcome, reason = "error", _with_hint(exc)
+            if isinstance(exc, DependencyError):  # from the target: connect, inject, revert
+                self._mark_unreachable(reason)
         finally:
             with shielded_from_interrupts(self.view.log):
                 self._rollback()
+                if self.revert_pending and outcome != "interrupted":
+                    self._mark_unreachable(self.revert_pending)
+                    outcome, reason = "error", _joined(reason, self.revert_pending)
                 if outcome != "interrupted":
                     self._measure_slis()
                 self.write(j.ScenarioEnd(scenario=s.name, outcome=Outcome(outcome), reason=reason))
@@ -155,14 +173,16 @@ class ScenarioRun:
                 f"fault `{s.fault.type}` validates and plans, but this release cannot run it yet",
             )
         target_plugin = registry("target").get(s.target.kind)()
+        earlier = self.unreachable.get(self._target_key())
+        if earlier is not None:
+            raise ScenarioEnded("not-run", f"target unreachable earlier in this run: {earlier}")
         identity = getattr(target_plugin, "identity", None)
         if identity is not None:  # before connecting: is this the cluster we think it is?
             server = identity(s.target.params).get("server")
             check_kubernetes(s, self.options.guardrails, server, self.options.confirm)
         self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
-        key = target_key(s.target.kind, s.target.params.model_dump(mode="json"))
         holder = f"gameday pid {os.getpid()}, run {self.journal.path.parent.name}"
-        self.lock = TargetLock(key, holder).__enter__()
+        self.lock = TargetLock(self._target_key(), holder).__enter__()
         planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
         cmdlines = getattr(self.target, "cmdlines", None)
         if cmdlines is not None:
@@ -313,17 +333,65 @@ class ScenarioRun:
     # -- helpers ---------------------------------------------------------------------
 
     def _revert_all(self) -> None:
+        """Reverts newest first. Transient failures (unreachable, hung, 5xx) are retried
+        until the revert deadline, which every attempt in this scenario shares; after it
+        the undo stays journaled as pending and is not tried again here."""
+        if self.outstanding and self.revert_pending:
+            raise DependencyError("revert", self.revert_pending)
         while self.outstanding:
             key, injection = self.outstanding[-1]
             try:
-                retry_transient(functools.partial(self.fault.revert, injection, self.target))
+                self._revert_within_deadline(key, injection)
             except GamedayError as exc:
-                self.write(j.RevertFailed(scenario=self.s.name, key=key, error=exc.message))
-                self.view.log(f"[red]revert of {escape(key)} failed:[/] {escape(exc.message)}")
+                self._give_up_revert(key, injection, exc)
                 raise
             self.outstanding.pop()
             self.write(j.InjectionReverted(scenario=self.s.name, key=key))
             self.view.log(f"{self.s.name}: reverted {self.s.fault.type}")
+
+    def _revert_within_deadline(self, key: str, injection: Injection) -> None:
+        if self.revert_deadline_at is None:
+            limit = self.options.revert_deadline or deadlines.revert()
+            self.revert_deadline_at = self.clock() + limit
+        until = self.revert_deadline_at
+        revert = functools.partial(self.fault.revert, injection, self.target)
+
+        def attempt() -> None:
+            within(revert, max(0.1, until - self.clock()), f"revert of {key}")
+
+        retry_transient(attempt, attempts=1_000_000, deadline=max(0.0, until - self.clock()))
+
+    def _give_up_revert(self, key: str, injection: Injection, exc: GamedayError) -> None:
+        dependency = getattr(exc, "dependency", None) or "the target"
+        limit = self.options.revert_deadline or deadlines.revert()
+        pending = ", ".join(injection.targets) or key
+        why = (
+            f"not done within the revert deadline ({limit:g}s)"
+            if isinstance(exc, TransientError)
+            else "failed"
+        )
+        self.revert_pending = (
+            f"revert of {key} {why}: {exc.message}; still injected: {pending}; "
+            f"run `gameday recover {self.journal.path.parent}` once {dependency} answers"
+        )
+        self.write(
+            j.RevertFailed(
+                scenario=self.s.name,
+                key=key,
+                error=exc.message,
+                dependency=dependency,
+                deadline=limit,
+                pending=injection.targets,
+            )
+        )
+        self.view.log(f"[red]revert of {escape(key)} failed:[/] {escape(exc.message)}")
+
+    def _target_key(self) -> str:
+        return target_key(self.s.target.kind, self.s.target.params.model_dump(mode="json"))
+
+    def _mark_unreachable(self, reason: str) -> None:
+        """Later scenarios of this run against the same target are not run."""
+        self.unreachable.setdefault(self._target_key(), reason)
 
     def _watch_prometheus(self) -> None:
         """PromQL abort conditions and expected alerts, each checked every second."""
@@ -355,7 +423,12 @@ class ScenarioRun:
             )
         else:
             source = self.prometheus
-        watch = alerts.AlertWatch(source, detection.expect_alerts, self._alert_changed)
+        watch = alerts.AlertWatch(
+            source,
+            detection.expect_alerts,
+            self._alert_changed,
+            functools.partial(self._alert_source, getattr(source, "url", "")),
+        )
         self.sampler.add(
             ProbeLoop(
                 Probe(DETECTION_PROBE, "alerts", every, PluginParams()),
@@ -373,6 +446,13 @@ class ScenarioRun:
             kind(scenario=self.s.name, alert=alert.name, labels=labels, started_wall=started)
         )
         self.view.log(escape(f"{self.s.name}: {change.replace('-', ' ')}: {alert.name}"))
+
+    def _alert_source(self, url: str, reachable: bool, error: str) -> None:
+        """Journaled on the first read and on every change (`alert-source`), so scoring
+        can tell "never fired" from "could not be read" (detection unknown)."""
+        self.write(j.AlertSource(scenario=self.s.name, url=url, reachable=reachable, error=error))
+        if not reachable:
+            self.view.log(escape(f"{self.s.name}: alert source unreachable: {error}"))
 
     def _measure_slis(self) -> None:
         """After rollback (never delaying a revert): PromQL SLIs over the fault window."""
@@ -468,6 +548,10 @@ def _data(injection: Injection) -> j.InjectionData:
     return j.InjectionData(
         injection.fault, tuple(injection.targets), injection.undo, injection.evidence
     )
+
+
+def _joined(reason: str, more: str) -> str:
+    return more if not reason or more in reason else f"{reason}; {more}"
 
 
 def _with_hint(exc: GamedayError) -> str:

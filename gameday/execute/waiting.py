@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tenacity import (
     RetryError,
@@ -16,7 +17,7 @@ from tenacity import (
     wait_fixed,
 )
 
-from gameday.errors import TransientError
+from gameday.errors import DependencyError, TransientError
 
 T = TypeVar("T")
 
@@ -43,3 +44,26 @@ def retry_transient(action: Callable[[], T], attempts: int = 4, deadline: float 
         reraise=True,
     )
     return retrying(action)
+
+
+def within(action: Callable[[], T], seconds: float, what: str) -> T:
+    """`action()`, waited for at most `seconds` in a worker thread: a call that hangs in
+    spite of its own timeouts (a third-party plugin) cannot hold the run. When the time
+    is up the worker is left behind (a daemon thread) and `DependencyError` is raised."""
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result["value"] = action()
+        except BaseException as exc:  # handed to the waiting thread below
+            result["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"within {what}"[:40], daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise DependencyError(what, f"still running after {seconds:.3g}s")
+    if "error" in result:
+        raise result["error"]
+    value: T = result["value"]
+    return value

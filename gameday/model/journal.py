@@ -220,6 +220,13 @@ class RevertFailed(Event):
     key: str = ""
     error: str = ""
     by: str = ""
+    dependency: str = ""
+    """What did not answer (`supervisord http://…`, `Kubernetes API server https://…`);
+    "the target" when the failure named none."""
+    deadline: float | None = None
+    """The revert deadline (seconds) that passed, when it was the runner's."""
+    pending: tuple[str, ...] = ()
+    """What is still injected (the injection's targets) until `recover` runs."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,6 +294,18 @@ class AlertFired(Event):
     alert: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     started_wall: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertSource(Event):
+    """The alert watcher's source answered (or stopped answering): written on its first
+    read and on every change, so "never fired" is only claimed while it was readable."""
+
+    TYPE = "alert-source"
+    PRESENTATION = ("error",)
+    url: str = ""
+    reachable: bool = False
+    error: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,6 +16,7 @@ from gameday.model.journal import (
     AbortCondition,
     AlertFired,
     AlertResolved,
+    AlertSource,
     Approval,
     DataAudit,
     EntryData,
@@ -70,6 +71,7 @@ TYPES: dict[str, type[Record]] = {
         TargetStats,
         AlertFired,
         AlertResolved,
+        AlertSource,
         SliMeasured,
         Samples,
     )
@@ -118,6 +120,7 @@ _CONVERT: dict[str, Any] = {
     "outcome": Outcome,
     "failures": lambda v: tuple(str(x) for x in v or ()),
     "fresh": lambda v: tuple(str(x) for x in v or ()),
+    "pending": lambda v: tuple(str(x) for x in v or ()),
     "s": _rows,
     "seq": int,
     "t": float,
