@@ -95,6 +95,7 @@ class ScenarioRun:
         drill's later scenarios against them are not run."""
         self.revert_deadline_at: float | None = None
         self.revert_pending: str | None = None
+        self.revert_cause: DependencyError | None = None
         """Set when a revert was given up on: why, and what `recover` must still undo."""
         if options.in_cluster and scenario.target.kind == "kubernetes":
             scenario = _in_cluster(scenario)
@@ -357,11 +358,17 @@ class ScenarioRun:
         revert = functools.partial(self.fault.revert, injection, self.target)
 
         def attempt() -> None:
-            within(revert, max(0.1, until - self.clock()), f"revert of {key}")
+            try:
+                within(revert, max(0.1, until - self.clock()), f"revert of {key}")
+            except DependencyError as exc:
+                if exc.dependency != f"revert of {key}":  # what hung, not the cut-off
+                    self.revert_cause = exc
+                raise
 
         retry_transient(attempt, attempts=1_000_000, deadline=max(0.0, until - self.clock()))
 
     def _give_up_revert(self, key: str, injection: Injection, exc: GamedayError) -> None:
+        exc = self.revert_cause or exc
         dependency = getattr(exc, "dependency", None) or "the target"
         limit = self.options.revert_deadline or deadlines.revert()
         pending = ", ".join(injection.targets) or key

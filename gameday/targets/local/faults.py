@@ -11,7 +11,7 @@ from typing import ClassVar, Literal
 import psutil
 from pydantic import Field, model_validator
 
-from gameday.errors import RefusedError, TargetError
+from gameday.errors import RefusedError, TargetError, TransientError
 from gameday.plugins.protocols import Injection
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Ratio
@@ -167,6 +167,8 @@ class DependencyOutage:
         for name in injection.undo["programs"]:
             try:
                 target.start_program(name)
+            except TransientError:
+                raise  # supervisord unreachable or hung: the runner retries until its deadline
             except TargetError as exc:
                 failures.append(exc.message)
         if failures:
