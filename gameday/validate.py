@@ -171,7 +171,7 @@ def _check_plugins(out: _Collector, data: dict[str, Any]) -> dict[YamlPath, Any]
             )
     for path, entry in _entries(data, ("steady_state", "probes")):
         parsed[path] = _plugin(out, "probe", entry.get("type"), entry.get("params"), path)
-    for section in (("recovery", "steps"), ("rollback",)):
+    for section in (("setup",), ("recovery", "steps"), ("rollback",)):
         for path, entry in _entries(data, section):
             parsed[path] = _plugin(out, "action", entry.get("type"), entry.get("params"), path)
     return parsed
@@ -213,7 +213,7 @@ def _check_references(out: _Collector, data: dict[str, Any]) -> None:
         names.append(str(name))
     refs = [(path, e.get("probe")) for path, e in _entries(data, ("slo",))]
     refs += [(path, e.get("probe")) for path, e in _entries(data, ("abort_when",))]
-    for section in (("recovery", "steps"), ("rollback",)):
+    for section in (("setup",), ("recovery", "steps"), ("rollback",)):
         for path, step in _entries(data, section):
             params = step.get("params")
             if isinstance(params, dict):
@@ -287,6 +287,7 @@ def _build_scenario(
         recovery=m.Recovery(
             rec.rto, rec.rpo, rec.stabilization, _steps(rec.steps, parsed, ("recovery", "steps"))
         ),
+        setup=_steps(spec.setup, parsed, ("setup",)),
         rollback=_steps(spec.rollback, parsed, ("rollback",)),
         prometheus=None
         if spec.prometheus is None
@@ -366,7 +367,7 @@ def _steps(
     steps: list[StepSpec], parsed: dict[YamlPath, Any], section: YamlPath
 ) -> tuple[m.Step, ...]:
     return tuple(
-        m.Step(s.name or f"{s.type} #{i + 1}", s.type, parsed[(*section, i)], s.timeout)
+        m.Step(s.name or f"{s.type} #{i + 1}", s.type, parsed[(*section, i)], s.timeout, s.phase)
         for i, s in enumerate(steps)
     )
 

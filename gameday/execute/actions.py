@@ -59,6 +59,10 @@ class CommandParams(PluginParams):
     )
     expect_exit: int = 0
     cwd: str | None = None
+    user: str | None = Field(
+        None,
+        description="Run as this user (gameday must be root), e.g. `postgres` for pg_ctl.",
+    )
 
     @model_validator(mode="after")
     def _one(self) -> CommandParams:
@@ -81,12 +85,13 @@ class Command:
                 text=True,
                 timeout=timeout,
                 cwd=params.cwd,
+                user=params.user,
                 check=False,
             )
         except subprocess.TimeoutExpired:
             return StepOutcome(False, f"timed out after {timeout:g}s")
-        except OSError as exc:
-            return StepOutcome(False, f"could not start: {exc.strerror}")
+        except (OSError, KeyError, subprocess.SubprocessError) as exc:
+            return StepOutcome(False, f"could not start: {getattr(exc, 'strerror', None) or exc}")
         output = (done.stdout + done.stderr)[-OUTPUT_LIMIT:]
         ok = done.returncode == params.expect_exit
         return StepOutcome(ok, f"exit {done.returncode} (expected {params.expect_exit})", output)

@@ -116,6 +116,8 @@ class ScenarioRun:
         self.window_wall: list[float] = []
         """Unix times the fault window opened (injection) and closed (verify), for PromQL."""
         self.lock: TargetLock | None = None
+        self.facts: dict[str, Any] = {}
+        """Shared by this scenario's setup, recovery and rollback steps."""
         self.prometheus = (
             None if scenario.prometheus is None else PrometheusClient(scenario.prometheus)
         )
@@ -133,6 +135,7 @@ class ScenarioRun:
             self._steady_state()
             if self.options.dry_run:
                 raise ScenarioEnded("dry-run", "dry run: nothing injected")
+            self._setup()
             self._inject(planned)
             self._observe()
             if not getattr(self.fault, "reverts_after_recovery", False) or self.abort.is_set():
@@ -284,9 +287,31 @@ class ScenarioRun:
             self.deadline_at,
             injections=self._injections,
             scenario=self.s.name,
+            facts=self.facts,
         )
         if not steps.run_all(self.s.recovery.steps, "recovery"):
-            raise ScenarioEnded("recovery-failed", "a recovery step failed; see the step results")
+            name, detail = steps.failed or ("?", "")
+            raise ScenarioEnded("recovery-failed", f"recovery step '{name}' failed: {detail}")
+
+    def _setup(self) -> None:
+        """`setup:` steps (take a backup, seed sentinels), after the steady state held and
+        before anything is injected; the first failure ends the scenario un-injected."""
+        if not self.s.setup:
+            return
+        self.phase("setup")
+        steps = StepRunner(
+            self.journal,
+            self.view,
+            self.options,
+            self.sampler,
+            self.target,
+            self.deadline_at,
+            scenario=self.s.name,
+            facts=self.facts,
+        )
+        if not steps.run_all(self.s.setup, "setup"):
+            name, detail = steps.failed or ("?", "")
+            raise ScenarioEnded("not-run", f"setup step '{name}' failed: {detail}")
 
     def _verify(self) -> None:
         self.phase("verify", duration=self.s.steady_state.window)
@@ -320,6 +345,7 @@ class ScenarioRun:
                     self.sampler,
                     self.target,
                     scenario=self.s.name,
+                    facts=self.facts,
                 ).run_all(self.s.rollback, "rollback")
         finally:
             self.sampler.stop()

@@ -31,9 +31,13 @@ class StepRunner:
         deadline_at: float | None = None,
         injections: Callable[[], list[Injection]] = list,
         scenario: str = "",
+        facts: dict[str, Any] | None = None,
     ):
         self.scenario = scenario
         self.journal, self.view, self.sampler, self._target = journal, view, sampler, target
+        self.facts: dict[str, Any] = {} if facts is None else facts
+        self.failed: tuple[str, str] | None = None
+        """The first failed step's name and detail (setup and recovery stop there)."""
         self._injections = injections
         self.deadline_at = deadline_at
         self.auto_approve: bool = options.auto_approve
@@ -53,7 +57,7 @@ class StepRunner:
 
     def _run_one(self, step: Step, section: str) -> StepOutcome:
         timeout = step.timeout
-        if self.deadline_at is not None and section == "recovery":
+        if self.deadline_at is not None and section != "rollback":
             timeout = min(timeout, self.deadline_at - self.journal.clock())
             if timeout <= 0:
                 return StepOutcome(False, "no time left before the scenario deadline")
@@ -66,7 +70,7 @@ class StepRunner:
         return outcome
 
     def run_all(self, steps: tuple[Step, ...], section: str) -> bool:
-        """Recovery stops at the first failed step; rollback runs every step."""
+        """Setup and recovery stop at the first failed step; rollback runs every step."""
         all_ok = True
         for index, step in enumerate(steps):
             self.journal.write(
@@ -76,6 +80,7 @@ class StepRunner:
                     index=index,
                     name=step.name,
                     step_type=step.type,
+                    step_phase=step.phase,
                 ),
                 sync=True,
             )
@@ -92,6 +97,7 @@ class StepRunner:
                     detail=outcome.detail,
                     output=outcome.output,
                     duration=round(took, 3),
+                    data=outcome.data,
                 ),
                 sync=True,
             )
@@ -101,6 +107,7 @@ class StepRunner:
             )
             if not outcome.ok:
                 all_ok = False
-                if section == "recovery":
+                self.failed = self.failed or (step.name, outcome.detail)
+                if section != "rollback":
                     break
         return all_ok

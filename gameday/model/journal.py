@@ -251,12 +251,14 @@ class StepStart(Event):
     index: int = 0
     name: str = ""
     step_type: str = ""
+    step_phase: str | None = None
+    """Which part of the recovery time the step is (decide, restore, replay, serving)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class StepEnd(Event):
     TYPE = "step-end"
-    PRESENTATION = ("detail", "output")
+    PRESENTATION = ("detail", "output", "data")
     section: str = ""
     index: int = 0
     name: str = ""
@@ -264,6 +266,8 @@ class StepEnd(Event):
     detail: str = ""
     output: str = ""
     duration: float = 0.0
+    data: dict[str, Any] = field(default_factory=dict)
+    """Structured findings of the step (a backup's label and time, checksums)."""
 
 
 @dataclass(frozen=True, kw_only=True)

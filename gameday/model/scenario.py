@@ -87,6 +87,9 @@ class Step:
     type: str
     params: BaseModel
     timeout: float
+    phase: str | None = None
+    """Which part of the recovery time it is (decide, restore, replay, serving), for
+    the RTO breakdown; None: counted as restore."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,9 @@ class Scenario:
     slos: tuple[Slo, ...] = ()
     abort_when: tuple[AbortCondition, ...] = ()
     recovery: Recovery = Recovery()
+    setup: tuple[Step, ...] = ()
+    """Steps after the steady-state check and before injection (take a backup, seed
+    sentinel records); a failing one ends the scenario before anything is injected."""
     rollback: tuple[Step, ...] = ()
     detection: Detection | None = None
     prometheus: Prometheus | None = None

@@ -65,6 +65,9 @@ class StepOutcome:
     ok: bool
     detail: str = ""
     output: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    """Structured findings journaled with the step (`step-end.data`), e.g. a backup's
+    label and time, a table checksum, a verification's evidence."""
 
 
 @runtime_checkable
@@ -119,6 +122,9 @@ class ActionContext(Protocol):
 
     auto_approve: bool
     interactive: bool
+    facts: dict[str, Any]
+    """Values a step hands to later steps of the same scenario (a checksum taken in
+    `setup`, compared after the restore). In memory only: one run's steps share them."""
 
     def samples(self, probe: str) -> list[Sample]: ...
 

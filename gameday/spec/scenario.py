@@ -173,6 +173,11 @@ class StepSpec(StrictModel):
     type: str = Field(description="Action plugin: wait_for, command, http, manual, ...")
     params: dict[str, Any] = {}
     timeout: Duration = Field(60.0, description="Give up after this many seconds.")
+    phase: Literal["decide", "restore", "replay", "serving"] | None = Field(
+        None,
+        description="Recovery steps: which part of the RTO this step is, for the report's "
+        "breakdown (default: restore).",
+    )
 
 
 class RecoverySpec(StrictModel):
@@ -231,6 +236,11 @@ class ScenarioSpec(StrictModel):
     slo: list[SloSpec] = []
     fault: FaultSpec
     abort_when: list[AbortSpec] = []
+    setup: list[StepSpec] = Field(
+        [],
+        description="Steps after the steady-state check, before injection: take a base "
+        "backup, seed sentinel records. A failing step ends the scenario un-injected.",
+    )
     recovery: RecoverySpec = RecoverySpec()
     rollback: list[StepSpec] = []
     prometheus: PrometheusSpec | None = None

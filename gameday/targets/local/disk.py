@@ -4,6 +4,7 @@ safety copy kept outside the target, put back on revert only if recovery did not
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import uuid
@@ -12,7 +13,7 @@ from typing import ClassVar
 
 from pydantic import ByteSize, Field, model_validator
 
-from gameday.errors import TargetError
+from gameday.errors import RefusedError, TargetError
 from gameday.plugins.protocols import Injection
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Ratio
@@ -78,11 +79,19 @@ class DiskFill:
 
 class FileDeleteParams(PluginParams):
     path: str = Field(description="The file to delete (e.g. a datastore's data file).")
+    recursive: bool = Field(
+        False,
+        description="Allow `path` to be a directory: the whole tree goes (a database's "
+        "data directory). Never `/`, a mount point, a top-level directory, or one holding "
+        "gameday's state or the current directory.",
+    )
 
 
 class FileDelete:
-    """Deletes a file. Recovery steps are expected to restore it (from backup); revert
-    puts gameday's safety copy back only if the file is still missing."""
+    """Deletes a file or (with `recursive`) a directory tree. Recovery steps are
+    expected to restore it (from backup); revert puts gameday's safety copy back only
+    if the path is still missing. The safety copy is the original moved aside (a
+    rename on the same filesystem, else a copy keeping owners and modes)."""
 
     name: ClassVar[str] = "file-delete"
     Params: ClassVar[type[FileDeleteParams]] = FileDeleteParams
@@ -92,28 +101,80 @@ class FileDelete:
 
     def select(self, params: FileDeleteParams, target: object) -> Injection:
         path = Path(params.path)
-        if not path.is_file():
+        if path.is_dir() and not path.is_symlink():
+            if not params.recursive:
+                raise TargetError(
+                    f"{path} is a directory", hint="set `recursive: true` to delete the tree"
+                )
+            _refuse_dangerous_tree(path)
+            kind = "dir"
+        elif path.is_file():
+            kind = "file"
+        else:
             return Injection(self.name, (), evidence={"missing": str(path)})
         safety = state_dir() / "safety" / uuid.uuid4().hex
         return Injection(
-            self.name, (f"file:{path}",), undo={"path": str(path), "safety": str(safety)}
+            self.name,
+            (f"{kind}:{path}",),
+            undo={"path": str(path), "safety": str(safety), "kind": kind},
         )
 
     def inject(self, injection: Injection, params: FileDeleteParams, target: object) -> Injection:
-        safety = Path(injection.undo["safety"])
+        path, safety = Path(injection.undo["path"]), Path(injection.undo["safety"])
         safety.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        shutil.copy2(injection.undo["path"], safety)
+        if injection.undo.get("kind") == "dir":
+            _move_tree(path, safety)
+            return injection
+        shutil.copy2(path, safety)
         os.chmod(safety, 0o600)
-        os.unlink(injection.undo["path"])
+        os.unlink(path)
         return injection
 
     def revert(self, injection: Injection, target: object) -> None:
         if not injection.undo:
             return
         path, safety = Path(injection.undo["path"]), Path(injection.undo["safety"])
-        if safety.exists():
+        if safety.is_dir():
+            if not path.exists():
+                _move_tree(safety, path)
+            else:
+                shutil.rmtree(safety)
+        elif safety.exists():
             if not path.exists():
                 shutil.copy2(safety, path)
             safety.unlink()
         with contextlib.suppress(OSError):
             safety.parent.rmdir()  # only when empty
+
+
+def _refuse_dangerous_tree(path: Path) -> None:
+    resolved = path.resolve()
+    guarded = [state_dir().resolve(), Path.cwd().resolve(), Path.home().resolve()]
+    if (
+        len(resolved.parts) < 3
+        or os.path.ismount(resolved)
+        or any(g == resolved or resolved in g.parents for g in guarded)
+    ):
+        raise RefusedError(
+            f"refusing to delete the tree {resolved}: it is `/`, a mount point, a top-level "
+            "directory, or holds gameday's state, the home or the current directory",
+            hint="point `path` at the data directory itself",
+        )
+
+
+def _move_tree(source: Path, destination: Path) -> None:
+    """Rename when on one filesystem; else copy (keeping owners and modes), then delete."""
+    try:
+        os.rename(source, destination)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    shutil.copytree(source, destination, symlinks=True)
+    for root, dirs, files in os.walk(source):
+        for name in [".", *dirs, *files]:
+            original = Path(root) / name
+            info = original.lstat()
+            copy = destination / original.relative_to(source)
+            os.lchown(copy, info.st_uid, info.st_gid)
+    shutil.rmtree(source)

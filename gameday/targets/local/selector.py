@@ -28,7 +28,11 @@ class ProcessSelector(PluginParams):
         None, description="Regular expression searched in the command line."
     )
     name: str | None = Field(None, description="Exact process name.")
-    pid_file: str | None = Field(None, description="File holding a PID.")
+    pid_file: str | None = Field(
+        None,
+        description="File whose first line is a PID (PostgreSQL's postmaster.pid, "
+        "a daemon's .pid file).",
+    )
     port: int | None = Field(None, ge=1, le=65535, description="TCP port the process listens on.")
     service: str | None = Field(
         None, description="supervisord program name or glob (`web-*`), via the target's supervisor."
@@ -101,16 +105,21 @@ def _scan(selector: ProcessSelector) -> list[int]:
 
 
 def _pid_from_file(path: str) -> list[int]:
+    """The PID on the file's first line. Real pid files carry more: PostgreSQL's
+    postmaster.pid continues with the data directory, start time, port and socket."""
     try:
         with open(path) as handle:
-            text = handle.read().strip()
+            first = handle.readline(200).strip()
     except OSError as exc:
         raise TargetError(
             f"cannot read pid file {path}: {exc.strerror}", hint="check `pid_file`"
         ) from None
-    if not text.isdigit():
-        raise TargetError(f"pid file {path} does not hold a PID: {text[:40]!r}")
-    return [int(text)]
+    if not first.isdigit() or int(first) <= 0:
+        raise TargetError(
+            f"pid file {path} does not start with a PID: {first[:40]!r}",
+            hint="its first line must be the process ID",
+        )
+    return [int(first)]
 
 
 def _listening_pids(port: int) -> list[int]:
