@@ -107,10 +107,11 @@ class Redactor:
         """The record with its presentation fields masked; everything else as given."""
         changes: dict[str, Any] = {}
         for name in record.PRESENTATION:
-            if name == "evidence":
-                injection = getattr(record, "injection")  # noqa: B009 (declared with the field)
-                masked = dataclasses.replace(injection, evidence=self.tree(injection.evidence))
-                changes["injection"] = masked
+            if "." in name:  # a field of a nested dataclass, e.g. injection.evidence
+                outer, inner = name.split(".", 1)
+                nested = changes.get(outer, getattr(record, outer))
+                masked = self.tree(getattr(nested, inner))
+                changes[outer] = dataclasses.replace(nested, **{inner: masked})
             elif name == "spec":
                 changes[name] = self.tree(getattr(record, name), spec=True)
             else:

@@ -41,7 +41,8 @@ class Record:
 
     TYPE: ClassVar[str] = ""
     PRESENTATION: ClassVar[tuple[str, ...]] = ()
-    """Fields that may hold secrets in free text: masked before writing."""
+    """Fields that may hold secrets in free text: masked before writing. `a.b` names
+    field `b` of the dataclass in field `a`."""
     FLAT: ClassVar[str | None] = None
     """A dict field written as top-level keys of the line (on-disk compatibility)."""
     TIMED: ClassVar[bool] = True
@@ -174,7 +175,7 @@ class Phase(Event):
 @dataclass(frozen=True, kw_only=True)
 class Plan(Event):
     TYPE = "plan"
-    PRESENTATION = ("target", "evidence")
+    PRESENTATION = ("target", "injection.evidence")
     target: str = ""
     injection: InjectionData = field(default_factory=InjectionData)
 
@@ -192,7 +193,7 @@ class InjectionPlanned(Event):
     """Written and fsync'd before the fault is applied: enough to undo it."""
 
     TYPE = "injection-planned"
-    PRESENTATION = ("evidence",)
+    PRESENTATION = ("injection.evidence",)
     key: str = ""
     injection: InjectionData = field(default_factory=InjectionData)
 
@@ -200,7 +201,7 @@ class InjectionPlanned(Event):
 @dataclass(frozen=True, kw_only=True)
 class InjectionApplied(Event):
     TYPE = "injection-applied"
-    PRESENTATION = ("evidence",)
+    PRESENTATION = ("injection.evidence",)
     key: str = ""
     injection: InjectionData = field(default_factory=InjectionData)
 
@@ -230,6 +231,19 @@ class RevertFailed(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class FaultLanding(Event):
+    """Whether the fault was seen to take effect (`FaultPlugin.confirm`), written right
+    after `injection-applied`."""
+
+    TYPE = "fault-landing"
+    PRESENTATION = ("checked", "evidence")
+    key: str = ""
+    confirmed: bool | None = None
+    checked: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Abort(Event):
     TYPE = "abort"
     PRESENTATION = ("reason",)
@@ -242,6 +256,8 @@ class AbortCondition(Event):
     probe: str = ""
     bad: int = 0
     total: int = 0
+    known_t: float | None = None
+    """Run clock when the triggering sample's result was known (sample t + latency)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -70,7 +70,7 @@ def test_flat_fields_stay_top_level_on_disk() -> None:
 
 
 def test_unknown_types_survive_and_bad_known_ones_are_errors() -> None:
-    data = {"seq": 3, "type": "fault-landing", "t": 1.0, "confirmed": True}
+    data = {"seq": 3, "type": "from-the-future", "t": 1.0, "confirmed": True}
     record = parse(data)
     assert isinstance(record, j.Unknown) and to_json(record) == data
     with pytest.raises(ValueError, match="scenario-end"):

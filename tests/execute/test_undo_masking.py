@@ -46,8 +46,9 @@ def _undo_view(record: j.Record) -> dict[str, object]:
     """Everything but the presentation fields (and injection evidence)."""
     data = to_json(record)
     for name in record.PRESENTATION:
-        if name == "evidence":
-            data["injection"] = {**data["injection"], "evidence": None}
+        if "." in name:
+            outer, inner = name.split(".")
+            data[outer] = {**data[outer], inner: None}
         elif name == record.FLAT:
             for key in getattr(record, name):
                 data.pop(key, None)
