@@ -1,0 +1,94 @@
+"""A frozen Prometheus or Alertmanager (SIGSTOP of the real servers) while a monitored
+scenario runs: the run still ends within its deadlines, the alert watcher journals that
+its source stopped (and started) answering, and the PromQL SLIs say they could not be
+read instead of hanging the report. Nothing is left injected: the fault's target
+(supervisord) never depended on Prometheus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gameday.demo.stack import DemoStack
+from gameday.execute.recover import outstanding
+from tests.conftest import DATA
+from tests.deadlines.harness import env, record, run_freezing, thawed_afterwards
+from tests.monitoring.conftest import Monitoring
+
+CONNECT, READ, ALERT_READ = 1.0, 2.0, 1.5
+WINDOW, FAULT, RECOVERY, VERIFY = 2.0, 5.0, 20.0, 2.0
+SLI_QUERIES = 6
+"""PromQL requests after rollback in monitored-store-outage.yaml (each given up on after
+connect + read while Prometheus is frozen)."""
+GRACE = 5.0
+
+
+def args(stack: DemoStack, monitoring: Monitoring, source: str) -> tuple[str, ...]:
+    p = stack.params()
+    sets = {
+        "frontend_url": p["frontend_url"],
+        "supervisor_url": p["supervisor_url"],
+        "prometheus_url": monitoring.prometheus,
+        "alert_source": source,
+    }
+    if source == "alertmanager":
+        sets["alert_url"] = monitoring.alertmanager
+    return tuple(a for k, v in sets.items() for a in ("--set", f"{k}={v}"))
+
+
+def timeouts(tmp_path: Path) -> dict[str, str]:
+    return env(
+        tmp_path,
+        GAMEDAY_CONNECT_TIMEOUT=str(CONNECT),
+        GAMEDAY_READ_TIMEOUT=str(READ),
+        GAMEDAY_ALERT_READ_TIMEOUT=str(ALERT_READ),
+    )
+
+
+def test_prometheus_frozen_for_the_whole_fault(
+    stack: DemoStack, monitoring: Monitoring, tmp_path: Path
+) -> None:
+    prometheus = [monitoring.processes[1].pid]
+    with thawed_afterwards(prometheus):
+        hung = run_freezing(
+            DATA / "local" / "monitored-store-outage.yaml",
+            tmp_path / "reports",
+            timeouts(tmp_path),
+            record("approval"),  # before steady state: frozen through inject, observe, revert
+            prometheus,
+            args=args(stack, monitoring, "prometheus"),
+            case="prometheus/inject+observe+revert",
+        )
+    budget = WINDOW + FAULT + RECOVERY + VERIFY + SLI_QUERIES * (CONNECT + READ) + GRACE
+    assert hung.hang_to_end < budget, f"{hung.hang_to_end:.1f}s"
+    sources = hung.of("alert-source")
+    assert sources and sources[0]["reachable"] is False, sources
+    assert "Prometheus" in sources[0]["error"] and "timeout" in sources[0]["error"]
+    assert not hung.of("alert-fired"), "an alert cannot be seen through a frozen Prometheus"
+    slis = hung.of("sli-measured")
+    assert slis and all("Prometheus" in str(s.get("error", "")) for s in slis), slis
+    assert hung.of("injection-reverted") and outstanding(hung.run_dir) == []
+
+
+@pytest.mark.parametrize("source", ["prometheus", "alertmanager"])
+def test_alert_source_frozen_mid_fault_then_back(
+    stack: DemoStack, monitoring: Monitoring, tmp_path: Path, source: str
+) -> None:
+    frozen = [monitoring.processes[0 if source == "alertmanager" else 1].pid]
+    with thawed_afterwards(frozen):
+        hung = run_freezing(
+            DATA / "local" / "monitored-store-outage.yaml",
+            tmp_path / "reports",
+            timeouts(tmp_path),
+            record("injection-applied"),
+            frozen,
+            thaw_after=3.0,
+            args=args(stack, monitoring, source),
+            case=f"{source}/observe, back after 3s",
+        )
+    reachable = [r["reachable"] for r in hung.of("alert-source")]
+    assert reachable == [True, False, True], hung.of("alert-source")
+    down, back = hung.of("alert-source")[1:]
+    assert back["t"] - down["t"] < 3.0 + ALERT_READ + GRACE
+    assert hung.of("injection-reverted") and outstanding(hung.run_dir) == []
