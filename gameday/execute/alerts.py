@@ -11,20 +11,38 @@ Both run as probe loops at 1 s, so their checks are journaled and timed like any
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 from collections.abc import Callable
 from typing import Any
 
 from gameday.errors import GamedayError
-from gameday.model.scenario import ExpectedAlert
+from gameday.model.scenario import Detection, ExpectedAlert, Prometheus
 from gameday.plugins.protocols import Sample
+from gameday.prometheus import AlertmanagerClient, PrometheusClient
 
 EVERY = 1.0
 AlertChange = Callable[[str, ExpectedAlert, dict[str, str], float | None], None]
 """(`alert-fired` | `alert-resolved`, which alert, its labels, Unix time it started)."""
 SourceChange = Callable[[bool, str], None]
 """(reachable, error message or ""): the alert source's reachability changed."""
+
+
+def source_for(
+    detection: Detection, spec: Prometheus | None, prometheus: PrometheusClient | None
+) -> Any:
+    """Where `detection` reads alerts: Alertmanager, another Prometheus (with the same
+    credentials if any), or the scenario's own Prometheus client."""
+    if detection.source == "alertmanager":
+        return AlertmanagerClient(detection.url or "", spec)
+    if detection.url:
+        return PrometheusClient(
+            Prometheus(detection.url)
+            if spec is None
+            else dataclasses.replace(spec, url=detection.url)
+        )
+    return prometheus
 
 
 def _matches(alert: dict[str, Any], expected: ExpectedAlert) -> bool:

@@ -42,13 +42,12 @@ from gameday.model.scenario import (
     AbortCondition,
     ExpectedAlert,
     Probe,
-    Prometheus,
     Scenario,
     to_jsonable,
 )
 from gameday.plugins.protocols import Injection, Sample
 from gameday.plugins.registry import registry
-from gameday.prometheus import AlertmanagerClient, PrometheusClient
+from gameday.prometheus import PrometheusClient
 from gameday.redact import find_secrets
 from gameday.spec.base import PluginParams
 
@@ -187,6 +186,7 @@ class ScenarioRun:
         self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
         holder = f"gameday pid {os.getpid()}, run {self.journal.path.parent.name}"
         self.lock = TargetLock(self._target_key(), holder).__enter__()
+        self._check_monitoring()
         planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
         cmdlines = getattr(self.target, "cmdlines", None)
         if cmdlines is not None:
@@ -212,6 +212,20 @@ class ScenarioRun:
                 f"fault would touch {len(planned.targets)} objects, over blast_radius.max_targets={limit}"
             )
         return planned
+
+    def _check_monitoring(self) -> None:
+        """The Prometheus and alert source the scenario measures with must answer before
+        anything is injected: a run that cannot be measured is an error, not a result."""
+        sources: list[Any] = [self.prometheus] if self.prometheus is not None else []
+        if self.s.detection is not None:
+            sources.append(alerts.source_for(self.s.detection, self.s.prometheus, self.prometheus))
+        for source in sources:
+            if source is None:
+                continue
+            try:
+                retry_transient(source.alerts)
+            except GamedayError as exc:
+                raise ScenarioEnded("error", "cannot measure: " + _with_hint(exc)) from None
 
     def _approve(self, planned: Injection) -> None:
         """The facilitator's go, after they have seen what will be touched. Journaled with
@@ -444,18 +458,7 @@ class ScenarioRun:
         detection = self.s.detection
         if detection is None:
             return
-        source: Any
-        if detection.source == "alertmanager":
-            source = AlertmanagerClient(detection.url or "", self.s.prometheus)
-        elif detection.url:  # another Prometheus, with the same credentials if any
-            spec = self.s.prometheus
-            source = PrometheusClient(
-                Prometheus(detection.url)
-                if spec is None
-                else dataclasses.replace(spec, url=detection.url)
-            )
-        else:
-            source = self.prometheus
+        source = alerts.source_for(detection, self.s.prometheus, self.prometheus)
         watch = alerts.AlertWatch(
             source,
             detection.expect_alerts,
