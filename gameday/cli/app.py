@@ -19,8 +19,23 @@ app = typer.Typer(
 state = {"debug": False}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from gameday import DISTRIBUTION, __version__
+
+        typer.echo(f"gameday {__version__} ({DISTRIBUTION})")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for unexpected errors."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
 ) -> None:
     state["debug"] = debug

@@ -97,8 +97,8 @@ def _duration_option(flag: str, value: str | None) -> float | None:
 
 @app.command()
 def demo(
-    drill: Path = typer.Option(
-        Path("drills/demo.yaml"), help="The drill to run against the demo system."
+    drill: Path | None = typer.Option(
+        None, help="The drill to run against the demo system (default: the one shipped)."
     ),
     reports: Path = REPORTS,
     live: bool | None = LIVE,
@@ -110,11 +110,18 @@ def demo(
     interrupted, or a process was left behind.
     """
     from gameday.cli.console import err
+    from gameday.demo.intro import expectations, packaged_drill
     from gameday.demo.stack import DemoStack
     from gameday.execute.runner import RunOptions
+    from gameday.model.scenario import Drill
     from gameday.validate import load
 
+    drill = drill or packaged_drill()
     subject = load(drill)  # fail on bad input before starting anything
+    if isinstance(subject, Drill):
+        err.print(f"drill {subject.name}: {subject.description}")
+        for line in expectations(subject):
+            err.print(line, markup=False, highlight=False)
     err.print("starting the demo system (store, 2 web replicas, front end, fault proxy) ...")
     stack = DemoStack.start()
     try:
