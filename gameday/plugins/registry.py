@@ -89,6 +89,7 @@ def registry(kind: str) -> Registry:
     if not found:
         raise PluginError(
             f"no {kind} plugins found in entry-point group {group}",
-            hint="install gameday (`pip install -e .`) so its entry points are registered",
+            hint="install gameday-drills (`pip install gameday-drills`, or `pip install -e .` in a "
+            "clone) so its entry points are registered",
         )
     return Registry(kind, LazyPlugins(group, found))
