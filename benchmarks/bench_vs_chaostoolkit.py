@@ -11,8 +11,9 @@ CPU is its user+system time, peak RSS its max resident set (ru_maxrss of the chi
 Also: `gameday validate` of the scenario vs `chaos validate` of the experiment (CPU),
 and `gameday --help` / `--version` wall time.
 
-Targets (issue #16, reported; enforced with GAMEDAY_BENCH_STRICT=1): gameday CPU <= 0.5x and peak RSS <= 1.0x Chaos Toolkit's; probes
-at their configured rate; validate CPU <= chaos validate's; --help/--version <= 0.1 s.
+Targets (issue #16; reported, and enforced with GAMEDAY_BENCH_STRICT=1): gameday CPU
+<= 0.5x and peak RSS <= 1.0x Chaos Toolkit's; probes at their configured rate; validate
+CPU <= chaos validate's; --help/--version <= 0.1 s.
 """
 
 from __future__ import annotations
@@ -87,7 +88,14 @@ class System:
             ]
         (root / "supervisord.conf").write_text("\n".join(lines) + "\n")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "supervisor.supervisord", "-n", "-c", str(root / "supervisord.conf")],
+            [
+                sys.executable,
+                "-m",
+                "supervisor.supervisord",
+                "-n",
+                "-c",
+                str(root / "supervisord.conf"),
+            ],
             start_new_session=True,
         )
         system = cls(root, ports, rpc, proc)
@@ -115,7 +123,9 @@ class System:
 
     def stop(self) -> None:
         try:
-            xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.rpc_port}/RPC2").supervisor.shutdown()
+            xmlrpc.client.ServerProxy(
+                f"http://127.0.0.1:{self.rpc_port}/RPC2"
+            ).supervisor.shutdown()
             self.process.wait(timeout=15)
         except (OSError, xmlrpc.client.Error, subprocess.TimeoutExpired):
             os.killpg(self.process.pid, 9)
@@ -130,7 +140,9 @@ class Cost:
     wall: float
 
 
-def measured(argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[Cost, str]:
+def measured(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> tuple[Cost, str]:
     """Runs argv as a child; its CPU (user+sys, descendants waited for) and peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -158,7 +170,9 @@ def peak_rss(argv: list[str], env: dict[str, str] | None = None) -> float:
         "subprocess.run(sys.argv[1:],capture_output=True);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
+    )
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -167,8 +181,13 @@ def ensure_chaostoolkit() -> Path:
     if not chaos.exists():
         subprocess.run([sys.executable, "-m", "venv", str(CTK_VENV)], check=True)
         subprocess.run(
-            [str(CTK_VENV / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
-             f"chaostoolkit=={CTK_VERSION}"],
+            [
+                str(CTK_VENV / "bin" / "pip"),
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                f"chaostoolkit=={CTK_VERSION}",
+            ],
             check=True,
         )
     return chaos
@@ -177,18 +196,33 @@ def ensure_chaostoolkit() -> Path:
 def experiment(system: System, victim: int) -> dict[str, object]:
     urls = [f"http://127.0.0.1:{p}/" for p in system.ports]
     steady = [
-        {"type": "probe", "name": f"replica-{i}-up", "tolerance": 200,
-         "provider": {"type": "http", "url": url, "timeout": 1}}
+        {
+            "type": "probe",
+            "name": f"replica-{i}-up",
+            "tolerance": 200,
+            "provider": {"type": "http", "url": url, "timeout": 1},
+        }
         for i, url in enumerate(urls, 1)
     ]
     watch = [
-        {"type": "probe", "name": f"watch-replica-{i}", "background": True,
-         "provider": {"type": "python", "module": "ctk_sampler", "func": "sample",
-                      "arguments": {"url": url, "rate": RATE, "duration": DURATION}}}
+        {
+            "type": "probe",
+            "name": f"watch-replica-{i}",
+            "background": True,
+            "provider": {
+                "type": "python",
+                "module": "ctk_sampler",
+                "func": "sample",
+                "arguments": {"url": url, "rate": RATE, "duration": DURATION},
+            },
+        }
         for i, url in enumerate(urls, 1)
     ]
-    kill = {"type": "action", "name": "kill-replica-1",
-            "provider": {"type": "process", "path": "kill", "arguments": ["-9", str(victim)]}}
+    kill = {
+        "type": "action",
+        "name": "kill-replica-1",
+        "provider": {"type": "process", "path": "kill", "arguments": ["-9", str(victim)]},
+    }
     return {
         "version": "1.0.0",
         "title": "One of three replicas is SIGKILLed; the others keep serving",
@@ -202,7 +236,7 @@ def experiment(system: System, victim: int) -> dict[str, object]:
 def scenario(system: System) -> str:
     probes = "\n".join(
         f"    - name: replica-{i}\n      type: http\n      every: {1 / RATE:g}s\n"
-        f"      params: {{url: \"http://127.0.0.1:{p}/\", timeout: 1s}}"
+        f'      params: {{url: "http://127.0.0.1:{p}/", timeout: 1s}}'
         for i, p in enumerate(system.ports, 1)
     )
     return f"""\
@@ -283,7 +317,11 @@ def main() -> int:
         for cost in results["gameday"]:
             cost.rss_mb = gd_rss
         # validation of one file
-        vc, _ = measured([str(chaos), "--no-log-file", "validate", str(work / "experiment-0.json")], ctk_env, work)
+        vc, _ = measured(
+            [str(chaos), "--no-log-file", "validate", str(work / "experiment-0.json")],
+            ctk_env,
+            work,
+        )
         vg, _ = measured([GAMEDAY, "validate", str(scen)], gd_env, work)
         helps = [wall_of([GAMEDAY, "--help"], gd_env) for _ in range(5)]
         versions = [wall_of([GAMEDAY, "--version"], gd_env) for _ in range(5)]
@@ -294,7 +332,9 @@ def main() -> int:
     def med(tool: str, what: str) -> float:
         return statistics.median(getattr(c, what) for c in results[tool])
 
-    print(f"vs-chaostoolkit: {ROUNDS} alternating rounds, 3 probes at {RATE:g} Hz for {DURATION:g}s")
+    print(
+        f"vs-chaostoolkit: {ROUNDS} alternating rounds, 3 probes at {RATE:g} Hz for {DURATION:g}s"
+    )
     for tool in results:
         print(
             f"vs-chaostoolkit: {tool:13s} CPU {med(tool, 'cpu'):.2f}s  "
@@ -306,10 +346,17 @@ def main() -> int:
     checks = {
         f"CPU ratio {cpu_ratio:.2f}x (target <= 0.50x)": cpu_ratio <= 0.5,
         f"peak RSS ratio {rss_ratio:.2f}x (target <= 1.00x)": rss_ratio <= 1.0,
-        f"probe rate {min(rates):.2f}-{max(rates):.2f} Hz (target {RATE:g} Hz +-2%)": rate_off <= 0.02,
+        f"probe rate {min(rates):.2f}-{max(rates):.2f} Hz (target {RATE:g} Hz +-2%)": rate_off
+        <= 0.02,
         f"validate CPU {vg.cpu:.2f}s vs chaos validate {vc.cpu:.2f}s (target <=)": vg.cpu <= vc.cpu,
-        f"--help {statistics.median(helps) * 1000:.0f} ms (target <= 100 ms)": statistics.median(helps) <= 0.1,
-        f"--version {statistics.median(versions) * 1000:.0f} ms (target <= 100 ms)": statistics.median(versions) <= 0.1,
+        f"--help {statistics.median(helps) * 1000:.0f} ms (target <= 100 ms)": statistics.median(
+            helps
+        )
+        <= 0.1,
+        f"--version {statistics.median(versions) * 1000:.0f} ms (target <= 100 ms)": statistics.median(
+            versions
+        )
+        <= 0.1,
     }
     for text, ok in checks.items():
         print(f"vs-chaostoolkit: {text}: {'met' if ok else 'MISSED'}")
