@@ -146,3 +146,66 @@ def _destructive(scenario: Scenario) -> bool:
     from gameday.plugins.registry import registry
 
     return bool(registry("fault").get(scenario.fault.type).destructive)
+
+
+def check_undo(
+    config: GuardrailConfig,
+    kind: str,
+    target_params: Mapping[str, Any],
+    undo: Mapping[str, Any],
+    server: str | None,
+    cmdlines: Mapping[int, str],
+) -> None:
+    """Before `gameday recover` acts on an undo record. Journals are untrusted input, so
+    the record's target and what it touches must pass the allow-lists a run must pass:
+    the kube context and the server it really points at, every namespace named in the
+    target or the undo data, and the command line of every local process it names."""
+    if kind == "kubernetes" and config.kube_contexts is not None:
+        context = target_params.get("context")
+        rule = next((r for r in config.kube_contexts if r.name == context), None)
+        if rule is None:
+            raise _refuse(
+                "allowed-contexts",
+                f"the journal's undo record is for context `{context}`, not in the allow-list",
+                "recover it by hand, or add the context under [[tool.gameday.guardrails.kube_contexts]]",
+            )
+        if server is None or server.rstrip("/") != rule.server.rstrip("/"):
+            raise _refuse(
+                "context-server",
+                f"context `{context}` points at {server or 'no server'}, not {rule.server}",
+                "fix the kubeconfig before recovering",
+            )
+        named = set(_values(undo, "namespace"))
+        if target_params.get("namespace"):
+            named.add(str(target_params["namespace"]))
+        outside = sorted(named - set(rule.namespaces)) if rule.namespaces else []
+        if outside:
+            raise _refuse(
+                "allowed-namespaces",
+                f"the undo record touches namespace(s) {', '.join(outside)}, not allowed in `{context}`",
+                f"allowed: {', '.join(rule.namespaces)}",
+            )
+    if config.local_processes is not None:
+        patterns = [re.compile(p) for p in config.local_processes]
+        for pid, cmdline in cmdlines.items():
+            if not any(p.search(cmdline) for p in patterns):
+                raise _refuse(
+                    "local-processes",
+                    f"the undo record names pid {pid} ({cmdline[:80]!r}), which matches no allowed pattern",
+                    "a journal may be forged or stale (pid reused); check it, then recover by hand",
+                )
+
+
+def _values(node: Any, key: str) -> list[str]:
+    """Every string under `key` anywhere in a JSON tree."""
+    found: list[str] = []
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            if k == key and isinstance(v, str):
+                found.append(v)
+            else:
+                found += _values(v, key)
+    elif isinstance(node, list | tuple):
+        for v in node:
+            found += _values(v, key)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,20 @@ DATA = ROOT / "tests" / "data"
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lock_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Target locks are host-wide: each test session locks in its own directory, so two
+    sessions on one machine do not refuse each other's runs (subprocesses inherit it)."""
+    path = tmp_path_factory.mktemp("locks")
+    before = os.environ.get("GAMEDAY_LOCK_DIR")
+    os.environ["GAMEDAY_LOCK_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("GAMEDAY_LOCK_DIR", None)
+    else:
+        os.environ["GAMEDAY_LOCK_DIR"] = before
 
 
 @pytest.fixture(scope="session")

@@ -311,7 +311,7 @@ def resume(
             hint="pass them again: " + " ".join(f"--set {k}=..." for k in masked),
         )
     subject = load(Path(start.source), merge_params(stored, cli))
-    for result in recover_run(run_dir):  # a crashed run may have left a fault behind
+    for result in recover_run(run_dir, load_config().guardrails):  # a crash may have left a fault
         out.print(f"recovered {result.item.key}: {'reverted' if result.ok else result.detail}")
     index = first_unfinished(records)
     if index >= len(entries_of(subject)):
@@ -387,23 +387,56 @@ def recover(
     ),
     all_runs: bool = typer.Option(False, "--all", help="Every run under --reports."),
     reports: Path = REPORTS,
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Revert even when the run's runner is still alive, without taking the target lock.",
+    ),
 ) -> None:
-    """Revert what crashed runs left injected, from their journals (safe to run twice)."""
-    from gameday.cli.console import out
-    from gameday.errors import UsageError
+    """Revert what crashed runs left injected, from their journals (safe to run twice).
+
+    Refuses a run whose runner is still alive (unless --force), a journal another user
+    could have written, and any undo record the guardrails refuse (exit 3)."""
+    from gameday.cli.console import err, out
+    from gameday.config import load_config
+    from gameday.errors import RefusedError, UsageError
+    from gameday.execute.recover import live_runner, outstanding
     from gameday.execute.recover import recover as recover_run
     from gameday.execute.recover import run_dirs as all_run_dirs
 
     if bool(run_dirs) == all_runs:
         raise UsageError("name run directories, or pass --all", hint="e.g. gameday recover --all")
     targets = all_run_dirs(reports) if all_runs else list(run_dirs)
-    failed = 0
+    guardrails = load_config().guardrails
+    failed = refused = 0
     for run_dir in targets:
-        for result in recover_run(run_dir):
-            failed += not result.ok
-            mark = "[green]reverted[/]" if result.ok else f"[red]FAILED[/] ({result.detail})"
+        alive = live_runner(run_dir) if force else None
+        if alive and outstanding(run_dir):
+            err.print(
+                f"--force: {run_dir}: {alive}; reverting its {len(outstanding(run_dir))} "
+                "outstanding injection(s) under it, without the target lock. The runner "
+                "will find them reverted and may report its own revert as failed."
+            )
+        try:
+            results = recover_run(run_dir, guardrails, force)
+        except RefusedError as exc:
+            refused += 1
+            out.print(
+                f"[red]refused[/] {exc.message}" + (f" (hint: {exc.hint})" if exc.hint else "")
+            )
+            continue
+        for result in results:
+            failed += not result.ok and not result.refused
+            refused += result.refused
+            mark = (
+                "[green]reverted[/]"
+                if result.ok
+                else f"[red]{'REFUSED' if result.refused else 'FAILED'}[/] ({result.detail})"
+            )
             touched = ", ".join(result.item.injection.targets) or "-"
             out.print(f"{run_dir}: {result.item.key} on {touched}: {mark}")
     if failed:
         raise typer.Exit(ExitCode.ROLLBACK_FAILED)
+    if refused:
+        raise typer.Exit(ExitCode.REFUSED)
     out.print(f"nothing left injected in {len(targets)} run(s)")

@@ -17,7 +17,6 @@ import contextlib
 import dataclasses
 import functools
 import getpass
-import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -29,7 +28,7 @@ from gameday import deadlines
 from gameday.errors import DependencyError, GamedayError, RefusedError, TransientError
 from gameday.execute import alerts, promsli
 from gameday.execute.journal import Clock, JournalWriter
-from gameday.execute.lock import TargetLock, target_key
+from gameday.execute.lock import TargetLock, holder, target_key
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
 from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
@@ -184,8 +183,7 @@ class ScenarioRun:
             server = identity(s.target.params).get("server")
             check_kubernetes(s, self.options.guardrails, server, self.options.confirm)
         self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
-        holder = f"gameday pid {os.getpid()}, run {self.journal.path.parent.name}"
-        self.lock = TargetLock(self._target_key(), holder).__enter__()
+        self.lock = TargetLock(self._target_key(), holder(self.journal.path.parent)).__enter__()
         self._check_monitoring()
         planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
         cmdlines = getattr(self.target, "cmdlines", None)
@@ -434,7 +432,13 @@ class ScenarioRun:
         self.view.log(f"[red]revert of {escape(key)} failed:[/] {escape(exc.message)}")
 
     def _target_key(self) -> str:
-        return target_key(self.s.target.kind, self.s.target.params.model_dump(mode="json"))
+        """The target lock's key: a cluster by its API server, the host for local."""
+        identity = getattr(registry("target").get(self.s.target.kind)(), "identity", None)
+        server = None
+        if identity is not None:
+            with contextlib.suppress(GamedayError):  # no kubeconfig: refused elsewhere
+                server = identity(self.s.target.params).get("server")
+        return target_key(self.s.target.kind, self.s.target.params.model_dump(mode="json"), server)
 
     def _mark_unreachable(self, reason: str) -> None:
         """Later scenarios of this run against the same target are not run."""
