@@ -16,7 +16,14 @@ from gameday.cli import (  # noqa: F401 (registers commands)
 )
 from gameday.cli.app import app, state
 from gameday.cli.exit_codes import ExitCode
-from gameday.errors import GamedayError, InputError, RefusedError, RollbackError, UsageError
+from gameday.errors import (
+    DependencyError,
+    GamedayError,
+    InputError,
+    RefusedError,
+    RollbackError,
+    UsageError,
+)
 
 INTERNAL_ERROR = 70
 
@@ -28,6 +35,8 @@ def exit_code(error: GamedayError) -> ExitCode:
         return ExitCode.REFUSED
     if isinstance(error, RollbackError):
         return ExitCode.ROLLBACK_FAILED
+    if isinstance(error, DependencyError):
+        return ExitCode.ERROR
     return ExitCode.FAILED
 
 

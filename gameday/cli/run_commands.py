@@ -9,6 +9,7 @@ import typer
 
 from gameday.cli.app import app
 from gameday.cli.exit_codes import ExitCode
+from gameday.model.outcomes import Verdict
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from gameday.execute.runner import RunOptions
     from gameday.execute.view import View
     from gameday.model.scenario import Drill, Scenario
-    from gameday.model.scorecard import Scorecard
+    from gameday.model.scorecard import ScenarioScore, Scorecard
 
 REPORTS = typer.Option(Path("reports"), "--reports", help="Where run directories are written.")
 LIVE = typer.Option(None, "--live/--plain", help="Live terminal view (default: when on a TTY).")
@@ -135,7 +136,7 @@ def demo(
         )
     if forced:
         raise typer.Exit(ExitCode.ROLLBACK_FAILED)
-    raise typer.Exit(ExitCode.OK if code == ExitCode.FAILED else code)
+    raise typer.Exit(ExitCode.OK if code in (ExitCode.FAILED, ExitCode.INCONCLUSIVE) else code)
 
 
 @app.command()
@@ -341,8 +342,13 @@ def exit_code_for(card: Scorecard, interrupted: bool) -> ExitCode:
         return ExitCode.REFUSED
     if "aborted" in outcomes:
         return ExitCode.ABORTED
-    if card.verdict != "pass":
+    verdicts = {s.verdict for s in card.scenarios}
+    if not card.scenarios or verdicts & {Verdict.FAIL, Verdict.NOT_RUN}:
         return ExitCode.FAILED
+    if Verdict.ERROR in verdicts:
+        return ExitCode.ERROR
+    if Verdict.INCONCLUSIVE in verdicts:
+        return ExitCode.INCONCLUSIVE
     return ExitCode.OK
 
 
@@ -355,6 +361,9 @@ def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
     def secs(v: float | None) -> str:
         return "-" if v is None else f"{v:.2f}s"
 
+    def ttr(s: ScenarioScore) -> str:
+        return secs(s.time_to_recover) if s.time_to_recover is not None else s.recovery
+
     table = Table(
         "scenario",
         "verdict",
@@ -364,12 +373,14 @@ def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
         title=f"{card.name}: {card.score if card.score is not None else '-'} ({card.grade}) {card.verdict}",
     )
     for s in card.scenarios:
-        colour = "green" if s.verdict == "pass" else "red"
+        colour = {"pass": "green", "inconclusive": "yellow", "error": "magenta"}.get(
+            s.verdict, "red"
+        )
         table.add_row(
             s.name,
             f"[{colour}]{s.verdict}[/]",
             f"{s.score if s.score is not None else '-'} {s.grade}",
-            f"{secs(s.time_to_recover)} / {secs(s.rto)}",
+            f"{ttr(s)} / {secs(s.rto)}",
             f"{secs(s.data_lost)} / {secs(s.rpo)}",
         )
     out.print(table)

@@ -44,7 +44,7 @@ from gameday.model.scenario import (
     Scenario,
     to_jsonable,
 )
-from gameday.plugins.protocols import Injection, Sample
+from gameday.plugins.protocols import Injection, Landing, Sample
 from gameday.plugins.registry import registry
 from gameday.prometheus import PrometheusClient
 from gameday.redact import find_secrets
@@ -139,7 +139,7 @@ class ScenarioRun:
             if not getattr(self.fault, "reverts_after_recovery", False) or self.abort.is_set():
                 self._revert_all()
             if self.abort.is_set():
-                raise ScenarioEnded("aborted", self.abort_reason)
+                raise ScenarioEnded("aborted", self.abort_reason + self._verify_after_abort())
             self._recover()
             self._verify()
         except ScenarioEnded as ended:
@@ -276,17 +276,54 @@ class ScenarioRun:
         self.view.log(
             f"{self.s.name}: injected {self.s.fault.type} into {', '.join(applied.targets)}"
         )
+        self._confirm_landing(key, applied)
+
+    def _confirm_landing(self, key: str, applied: Injection) -> None:
+        """Evidence that the fault took effect, from the target itself (`fault-landing`);
+        a scenario whose fault is not confirmed is scored `inconclusive`."""
+        try:
+            landing = self.fault.confirm(applied, self.s.fault.params, self.target)
+        except GamedayError as exc:
+            landing = Landing(None, f"could not be checked: {exc.message}")
+        self.write(
+            j.FaultLanding(
+                scenario=self.s.name,
+                key=key,
+                confirmed=landing.confirmed,
+                checked=landing.checked,
+                evidence=landing.evidence,
+            )
+        )
+        seen = {True: "confirmed", False: "NOT confirmed", None: "not confirmed"}[landing.confirmed]
+        self.view.log(escape(f"{self.s.name}: fault {seen}: {landing.checked}"))
 
     def _observe(self) -> None:
         duration = self.s.fault.duration
         self.phase("observe", duration=duration)
+        # the fault's duration runs from the injection: checking that it landed is part of it
+        held = max(0.0, duration - (self.clock() - (self.inject_t or self.clock())))
         remaining = max(0.0, self.deadline_at - self.clock())
-        if not self.abort.wait(timeout=min(duration, remaining)) and remaining < duration:
+        if not self.abort.wait(timeout=min(held, remaining)) and remaining < held:
             self.abort_reason = "deadline reached while the fault was active"
             self.abort.set()
         if self.abort.is_set():
             self.write(j.Abort(scenario=self.s.name, reason=self.abort_reason))
             self.view.log(f"[red]abort:[/] {escape(self.abort_reason)}")
+
+    def _verify_after_abort(self) -> str:
+        """An aborted scenario still checks that the service came back after the revert
+        (journaled `verify`, and its samples score the recovery)."""
+        try:
+            self.phase("verify", duration=self.s.steady_state.window)
+        except ScenarioEnded as ended:
+            return f"; recovery not checked: {ended.reason}"
+        start = self.clock()
+        time.sleep(self.s.steady_state.window)
+        failures = self._hold_failures(start)
+        self.write(j.Verify(scenario=self.s.name, ok=not failures, failures=tuple(failures)))
+        if failures:
+            return "; not recovered after the revert: " + "; ".join(failures)
+        return "; recovered after the revert"
 
     def _recover(self) -> None:
         self.phase("recover")
@@ -545,7 +582,13 @@ class ScenarioRun:
                     f"over {condition.window:g}s"
                 )
                 self.write(
-                    j.AbortCondition(scenario=self.s.name, probe=probe, bad=bad, total=len(window))
+                    j.AbortCondition(
+                        scenario=self.s.name,
+                        probe=probe,
+                        bad=bad,
+                        total=len(window),
+                        known_t=round(sample.t + (sample.latency or 0.0), 4),
+                    )
                 )
                 self.abort.set()
 

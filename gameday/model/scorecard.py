@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gameday.plugins.protocols import Sample
+from gameday.plugins.protocols import Landing, Sample
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class AlertResult:
     name: str
     within: float
     status: str
-    """`on time`, `late`, `missed` (a monitoring gap) or `already firing` (before the fault)."""
+    """`on time`, `late`, `missed` (a monitoring gap), `already firing` (before the fault)
+    or `unknown` (it never fired, but the alert source was not reachable throughout)."""
     fired_at: float | None = None
     """Seconds since run start, when gameday first saw it firing."""
     resolved_at: float | None = None
@@ -64,7 +65,63 @@ class ProbeReport:
     outage_total: float
     outage_longest: float
     time_to_recover: float | None
+    """None when it never recovered, or when it never failed (`impact` is False)."""
     samples: tuple[Sample, ...] = field(repr=False, default=())
+    impact: bool = False
+    """The probe failed at least once after the injection."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One part of the time to recover; the phases of a scenario sum to the whole."""
+
+    label: str
+    start: float
+    """Seconds since run start."""
+    duration: float
+
+
+@dataclass(frozen=True)
+class Term:
+    """One line of the score arithmetic: a component (or a drill entry), its weight, its
+    value and how the value was computed, so a reader can redo it by hand."""
+
+    name: str
+    value: float
+    weight: float
+    how: str = ""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """score = sum(value x weight) / sum(weight), then the caps, in order."""
+
+    terms: tuple[Term, ...]
+    mean: float | None
+    caps: tuple[tuple[str, float], ...] = ()
+    """(why, the cap it imposes) for each cap that applied."""
+    result: float | None = None
+
+    def text(self) -> str:
+        """The arithmetic on one line, e.g. `(0 x 40 + 22.5 x 30) / 70 = 9.6`."""
+        if not self.terms:
+            return "nothing scored"
+        total = sum(t.weight for t in self.terms)
+        parts = " + ".join(f"{t.value:g} x {t.weight:g}" for t in self.terms)
+        line = f"({parts}) / {total:g} = {self.mean if self.mean is not None else '-'}"
+        for why, cap in self.caps:
+            line += f"; capped at {cap:g} ({why})"
+        return line
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A bound on an expected breach (scenario `expect.breach`), and whether it held."""
+
+    name: str
+    limit: str
+    measured: str
+    held: bool | None
 
 
 @dataclass(frozen=True)
@@ -100,6 +157,19 @@ class ScenarioScore:
     approval: str | None = None
     """Who gave the go, and when (or that it was unattended / auto-approved)."""
     notes: tuple[Note, ...] = ()
+    landing: Landing | None = None
+    """What was checked to confirm the fault took effect (None: nothing was injected)."""
+    recovery: str = "not injected"
+    """`recovered`, `no impact observed`, `not recovered` or `not injected`."""
+    phases: tuple[Phase, ...] = ()
+    """The time to recover broken down; the durations sum to `time_to_recover`."""
+    fault_declared: float | None = None
+    fault_held: float | None = None
+    """Seconds from injection to revert (None: never reverted within the run)."""
+    formula: Formula | None = None
+    bounds: tuple[Bound, ...] = ()
+    abort_condition: str | None = None
+    """The stop condition that tripped, for an aborted scenario."""
 
 
 @dataclass(frozen=True)
@@ -116,3 +186,5 @@ class Scorecard:
     scenarios: tuple[ScenarioScore, ...]
     meta: dict[str, Any]
     notes: tuple[Note, ...] = ()
+    formula: Formula | None = None
+    """The drill score: one term per scored scenario, weighted by its drill entry."""

@@ -89,7 +89,8 @@ class TargetPlugin(Protocol):
 
 
 class FaultPlugin(Protocol):
-    """A fault. `select` has no side effects; `inject` applies; `revert` is idempotent."""
+    """A fault. `select` has no side effects; `inject` applies; `confirm` looks for
+    evidence that it took effect; `revert` is idempotent."""
 
     name: ClassVar[str]
     Params: ClassVar[type[BaseModel]]
@@ -100,6 +101,15 @@ class FaultPlugin(Protocol):
     def select(self, params: Any, target: Any) -> Injection: ...
 
     def inject(self, injection: Injection, params: Any, target: Any) -> Injection: ...
+
+    def confirm(self, injection: Injection, params: Any, target: Any) -> Landing:
+        """Called right after `inject` (with what it returned): look at the target, not at
+        what `inject` believes it did, and say whether the fault took effect (pods
+        replaced, a process stopped, a toxic active) and what was checked. Must not
+        raise for "not landed": return `Landing(False, ...)`; `Landing(None, ...)` when
+        it cannot be checked. The runner journals it (`fault-landing`); scoring gives
+        `inconclusive` unless it is confirmed."""
+        ...
 
     def revert(self, injection: Injection, target: Any) -> None: ...
 

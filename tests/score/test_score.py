@@ -22,6 +22,7 @@ def journal(
     audit: dict[str, Any] | None = None,
     rpo: float | None = None,
     name: str = "s",
+    landed: bool | None = True,
 ) -> list[dict[str, Any]]:
     """A scenario whose fault window is t=[1.0, 2.0) and whose http probe samples every 0.1 s.
 
@@ -68,8 +69,17 @@ def journal(
             "scenario": name,
             "injection": {"targets": ["pid:1 web"], "evidence": {}},
         },
+        {
+            "type": "fault-landing",
+            "t": 1.0,
+            "scenario": name,
+            "confirmed": landed,
+            "checked": "pid 1 gone",
+            "evidence": {},
+        },
         {"type": "injection-reverted", "t": 2.0, "scenario": name},
         {"type": "phase", "t": 2.5, "scenario": name, "phase": "verify"},
+        {"type": "phase", "t": end, "scenario": name, "phase": "rollback"},
         {"type": "samples", "scenario": name, "probe": "web", "s": samples},
     ]
     if audit is not None:
@@ -84,7 +94,10 @@ def journal(
 def test_clean_run_scores_100() -> None:
     card = score_journal(journal("." * 40))
     (s,) = card.scenarios
-    assert (s.verdict, s.score, s.grade, s.time_to_recover) == ("pass", 100.0, "A", 0.0)
+    assert (s.verdict, s.score, s.grade) == ("pass", 100.0, "A")
+    # the probe never failed: no time to recover, and the report says why (never "0.00s")
+    assert (s.time_to_recover, s.recovery) == (None, "no impact observed")
+    assert s.components["recovery"] == 100.0
     assert card.score == 100.0 and card.verdict == "pass"
 
 
@@ -104,6 +117,10 @@ def test_outage_burns_budget_and_recovery_time() -> None:
     # recovery score: ceiling 3 x 0.2 = 0.6; 100 * (0.6 - 0.51) / (0.6 - 0.2) = 22.5
     assert s.components["recovery"] == pytest.approx(22.5)
     # weighted over the components present: (0 * 40 + 22.5 * 30) / (40 + 30) = 9.6
+    assert s.formula is not None and s.formula.mean == pytest.approx(9.6)
+    # it missed objectives: capped at 79 x (100 + w) / 200, w = the worst missed objective's
+    # score (the SLO, 0): 79 x 100 / 200 = 39.5; the mean 9.6 is lower and stands
+    assert s.formula.caps[0][1] == 39.5
     assert s.score == pytest.approx(9.6)
     assert s.verdict == "fail" and s.grade == "F"
     assert any("RTO exceeded: recovered in 0.51s, objective 0.2s" in r for r in s.reasons)
@@ -117,8 +134,11 @@ def test_partial_budget_burn_scores_between() -> None:
     # 2 bad of 16 at objective 0.9: ratio 0.875 < 0.9, burned 1.25 -> SLO score 100 * (2 - 1.25) = 75
     (s,) = score_journal(journal("." * 12 + "xx" + "." * 26, objective=0.9, rto=2.0)).scenarios
     assert s.slos[0].score == pytest.approx(75.0)
-    # (75 * 40 + 100 * 30) / 70 = 85.714... -> 85.7
-    assert s.score == pytest.approx(85.7)
+    # (75 * 40 + 100 * 30) / 70 = 85.714... -> 85.7, a B if it had passed; but the SLO was
+    # missed, so the score is capped at 79 x (100 + 75) / 200 = 69.125 -> 69.1 (D): a failure
+    # is never an A or B
+    assert s.formula is not None and s.formula.mean == pytest.approx(85.7)
+    assert s.score == pytest.approx(69.1) and s.grade == "D" and s.verdict == "fail"
 
 
 def test_data_loss_against_rpo() -> None:
@@ -132,18 +152,23 @@ def test_data_loss_against_rpo() -> None:
     (s,) = score_journal(journal("." * 40, rpo=1.0, audit=audit)).scenarios
     # data: ceiling 3 x 1.0 = 3.0; 100 * (3.0 - 2.0) / (3.0 - 1.0) = 50
     assert s.components["data"] == 50.0
-    # (100 * 40 + 100 * 30 + 50 * 15) / 85 = 91.176... -> 91.2, but RPO missed caps a pass
-    assert s.score == pytest.approx(91.2)
+    # (100 * 40 + 100 * 30 + 50 * 15) / 85 = 91.176... -> 91.2; RPO missed, data scored 50:
+    # capped at 79 x (100 + 50) / 200 = 59.25 -> 59.2
+    assert s.formula is not None and s.formula.mean == pytest.approx(91.2)
+    assert s.score == pytest.approx(59.2) and s.grade == "F"
     assert (
         s.verdict == "fail"
         and "RPO exceeded: lost 2.00s of acknowledged writes, objective 1s" in s.reasons
     )
 
 
-@pytest.mark.parametrize("outcome", ["aborted", "recovery-failed", "not-restored"])
-def test_gated_outcomes_never_pass_and_cap_at_50(outcome: str) -> None:
+@pytest.mark.parametrize(
+    ("outcome", "verdict"),
+    [("aborted", "aborted"), ("recovery-failed", "fail"), ("not-restored", "fail")],
+)
+def test_gated_outcomes_never_pass_and_cap_at_50(outcome: str, verdict: str) -> None:
     (s,) = score_journal(journal("." * 40, outcome=outcome)).scenarios
-    assert s.verdict == "fail" and s.score == 50.0 and s.reasons[0].startswith(outcome)
+    assert s.verdict == verdict and s.score == 50.0 and s.reasons[0].startswith(outcome)
 
 
 def test_fault_that_touched_nothing_is_not_a_pass() -> None:
@@ -169,8 +194,10 @@ def test_rescoring_is_deterministic(tmp_path: Path) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in journal("." * 10 + "x" * 5 + "." * 25)))
     first = render_json(score_journal(read_journal(path)))
     second = render_json(score_journal(read_journal(path)))
-    # rto 2 s: recovery 100; SLO 0 -> (0 * 40 + 100 * 30) / 70 = 42.857... -> 42.9
-    assert first == second and json.loads(first)["scenarios"][0]["score"] == 42.9
+    # rto 2 s: recovery 100; SLO 0 -> (0 * 40 + 100 * 30) / 70 = 42.857... -> 42.9,
+    # capped at 79 x (100 + 0) / 200 = 39.5 because the SLO (scored 0) was missed
+    scenario = json.loads(first)["scenarios"][0]
+    assert first == second and scenario["formula"]["mean"] == 42.9 and scenario["score"] == 39.5
 
 
 def test_torn_last_line_is_ignored(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, model_validator
 
+from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 
@@ -82,6 +83,11 @@ class KubeFault:
     target_kind: ClassVar[str] = "kubernetes"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = True
+
+    def confirm(self, injection: Injection, params: Any, target: Any) -> Landing:
+        """Placeholder until each Kubernetes fault checks its own landing (helper
+        cluster): not checked, so the scenario is `inconclusive`, never a pass."""
+        return Landing(None, "not checked: this fault cannot confirm its landing yet")
 
 
 class PodDeleteParams(Selection):

@@ -14,7 +14,7 @@ from typing import ClassVar
 from pydantic import ByteSize, Field, model_validator
 
 from gameday.errors import RefusedError, TargetError
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Ratio
 from gameday.state import state_dir
@@ -71,6 +71,18 @@ class DiskFill:
             os.close(fd)
         return injection
 
+    def confirm(self, injection: Injection, params: DiskFillParams, target: object) -> Landing:
+        """The fill file exists with (at least) the bytes asked for allocated on disk."""
+        if not injection.undo:
+            return Landing(False, f"{params.path} is not a directory")
+        wanted = int(injection.evidence["bytes"])
+        try:
+            allocated = os.stat(injection.undo["file"]).st_blocks * 512
+        except OSError as exc:
+            return Landing(False, f"fill file {injection.undo['file']}: {exc.strerror}")
+        checked = f"{allocated} bytes allocated to {injection.undo['file']}, {wanted} asked for"
+        return Landing(allocated >= wanted, checked, {"allocated": allocated})
+
     def revert(self, injection: Injection, target: object) -> None:
         if injection.undo:
             with contextlib.suppress(FileNotFoundError):
@@ -113,10 +125,12 @@ class FileDelete:
         else:
             return Injection(self.name, (), evidence={"missing": str(path)})
         safety = state_dir() / "safety" / uuid.uuid4().hex
+        before = path.stat()
         return Injection(
             self.name,
             (f"{kind}:{path}",),
             undo={"path": str(path), "safety": str(safety), "kind": kind},
+            evidence={"inode": [before.st_ino, before.st_ctime_ns]},
         )
 
     def inject(self, injection: Injection, params: FileDeleteParams, target: object) -> Injection:
@@ -129,6 +143,19 @@ class FileDelete:
         os.chmod(safety, 0o600)
         os.unlink(path)
         return injection
+
+    def confirm(self, injection: Injection, params: FileDeleteParams, target: object) -> Landing:
+        """The file is gone, or what is there now is a new file (the service recreated it)."""
+        if not injection.undo:
+            return Landing(False, f"{params.path} did not exist: nothing was deleted")
+        path = injection.undo["path"]
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            return Landing(True, f"{path} is gone")
+        if [now.st_ino, now.st_ctime_ns] != injection.evidence.get("inode"):
+            return Landing(True, f"{path} was deleted; a new one has been created in its place")
+        return Landing(False, f"{path} is still the same file (inode {now.st_ino})")
 
     def revert(self, injection: Injection, target: object) -> None:
         if not injection.undo:

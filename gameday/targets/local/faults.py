@@ -6,15 +6,16 @@ import contextlib
 import math
 import os
 import signal
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import psutil
 from pydantic import Field, model_validator
 
 from gameday.errors import RefusedError, TargetError, TransientError
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Ratio
+from gameday.targets.local.landing import alive, listening, ports_text, refuses, settle, stopped
 from gameday.targets.local.selector import Proc, ProcessSelector, select_processes
 from gameday.targets.local.target import LocalSession
 
@@ -83,6 +84,22 @@ class ProcessKill:
             self.name, injection.targets, injection.undo, {**injection.evidence, "signalled": hit}
         )
 
+    def confirm(
+        self, injection: Injection, params: ProcessKillParams, target: LocalSession
+    ) -> Landing:
+        """Every signalled PID has exited (a supervisor may already have replaced it)."""
+        signalled = set(injection.evidence.get("signalled", []))
+        hit = [(pid, created) for pid, created in injection.undo["processes"] if pid in signalled]
+        if not hit:
+            return Landing(False, "no process was signalled: each had exited or its PID was reused")
+        settle(lambda: not any(alive(pid, created) for pid, created in hit))
+        left = [pid for pid, created in hit if alive(pid, created)]
+        gone = [pid for pid, _ in hit if pid not in left]
+        checked = f"PIDs {', '.join(map(str, gone)) or '-'} gone after {params.signal}"
+        if left:
+            checked += f"; PIDs {', '.join(map(str, left))} still running"
+        return Landing(not left, checked, {"gone": gone, "still_running": left})
+
     def revert(self, injection: Injection, target: LocalSession) -> None:
         """Nothing to undo: a killed process is restarted by its supervisor, if any."""
 
@@ -127,6 +144,21 @@ class ProcessPause:
                     os.killpg(pgid, signal.SIGSTOP)
         return injection
 
+    def confirm(
+        self, injection: Injection, params: CountedSelector, target: LocalSession
+    ) -> Landing:
+        """Every paused process is in state T (stopped)."""
+        groups = injection.undo["groups"]
+        if not groups:
+            return Landing(False, "no process group was paused")
+        settle(lambda: all(stopped(pid, created) for _, pid, created in groups))
+        running = [pid for _, pid, created in groups if not stopped(pid, created)]
+        paused = [pid for _, pid, _ in groups if pid not in running]
+        checked = f"PIDs {', '.join(map(str, paused)) or '-'} in state T (stopped)"
+        if running:
+            checked += f"; PIDs {', '.join(map(str, running))} not stopped"
+        return Landing(not running, checked, {"stopped": paused, "not_stopped": running})
+
     def revert(self, injection: Injection, target: LocalSession) -> None:
         for pgid, _pid, _created in injection.undo["groups"]:
             with contextlib.suppress(ProcessLookupError):
@@ -153,7 +185,14 @@ class DependencyOutage:
             if i["statename"] == "RUNNING"
         }
         names = [n for n in target.program_names(params.service) if n in running]
-        return Injection(self.name, tuple(f"program:{n}" for n in names), undo={"programs": names})
+        pids = target.supervisor_pids(params.service)
+        ports = {name: listening(pid) for pid, name in pids.items() if name in names}
+        return Injection(
+            self.name,
+            tuple(f"program:{n}" for n in names),
+            undo={"programs": names},
+            evidence={"listening": {n: [list(p) for p in ports.get(n, [])] for n in names}},
+        )
 
     def inject(
         self, injection: Injection, params: DependencyOutageParams, target: LocalSession
@@ -161,6 +200,37 @@ class DependencyOutage:
         for name in injection.undo["programs"]:
             target.stop_program(name)
         return injection
+
+    def confirm(
+        self, injection: Injection, params: DependencyOutageParams, target: LocalSession
+    ) -> Landing:
+        """The supervisor says each program is stopped, and the ports it listened on
+        before the fault refuse connections."""
+        names = injection.undo["programs"]
+        if not names:
+            return Landing(False, "no program was stopped")
+        ports = [
+            (str(h), int(p))
+            for n in names
+            for h, p in injection.evidence.get("listening", {}).get(n, [])
+        ]
+
+        def down() -> bool:
+            states = {_full(i): i["statename"] for i in target.programs()}
+            return all(states.get(n) not in ("RUNNING", "STARTING") for n in names) and all(
+                refuses(h, p) for h, p in ports
+            )
+
+        landed = settle(down)
+        states = {_full(i): i["statename"] for i in target.programs()}
+        open_ports = [(h, p) for h, p in ports if not refuses(h, p)]
+        checked = "supervisor states " + ", ".join(f"{n} {states.get(n, '?')}" for n in names)
+        checked += f"; ports that must refuse connections: {ports_text(ports)}"
+        if not ports:
+            checked += " (no listening port was seen before the fault)"
+        if open_ports:
+            checked += f"; still accepting: {ports_text(open_ports)}"
+        return Landing(landed, checked, {"states": states, "open": open_ports})
 
     def revert(self, injection: Injection, target: LocalSession) -> None:
         failures = []
@@ -175,3 +245,8 @@ class DependencyOutage:
             raise TargetError(
                 "; ".join(failures), hint="start the program by hand: supervisorctl start"
             )
+
+
+def _full(info: dict[str, Any]) -> str:
+    group, name = info.get("group"), info["name"]
+    return name if group in (None, name) else f"{group}:{name}"

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from gameday.errors import TargetError, TransientError
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 
@@ -82,6 +82,22 @@ class _ProxyFault:
             self.toxic(params),
         )
         return injection
+
+    def confirm(self, injection: Injection, params: ProxyParams, target: object) -> Landing:
+        """The proxy lists the toxic, as injected, on the route."""
+        undo = injection.undo
+        if not undo:
+            return Landing(False, f"the proxy has no route {params.route}")
+        routes = admin_call(undo["admin"], "GET", "/routes")
+        toxic = routes.get(undo["route"], {}).get("toxics", {}).get(undo["toxic"])
+        checked = f"toxic {undo['toxic']} on route {undo['route']} of the proxy at {undo['admin']}"
+        if toxic is None:
+            return Landing(False, checked + ": not listed")
+        wanted = self.toxic(params)
+        differs = {k: v for k, v in wanted.items() if toxic.get(k) != v}
+        if differs:
+            return Landing(False, f"{checked}: active but not as injected ({differs})", toxic)
+        return Landing(True, f"{checked}: active ({toxic.get('kind')})", toxic)
 
     def revert(self, injection: Injection, target: object) -> None:
         undo = injection.undo

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import psutil
 from pydantic import ByteSize, Field
 
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 
@@ -82,6 +82,24 @@ class _Stress:
         )
         return injection
 
+    def confirm(self, injection: Injection, params: StressParams, target: object) -> Landing:
+        """A stressor process carrying this injection's token is alive (not exited)."""
+        token = str(injection.undo.get("token"))
+        started = _started.get(token)
+        pids = _by_token(token)
+        engine = injection.evidence.get("engine")
+        if started is not None and started.poll() is not None:
+            return Landing(
+                False,
+                f"the {engine} stressor exited at once with code {started.returncode}",
+                {"pids": pids},
+            )
+        if not pids:
+            return Landing(False, f"no {engine} stressor process carries the injection token")
+        return Landing(
+            True, f"{engine} stressor alive: PIDs {', '.join(map(str, pids))}", {"pids": pids}
+        )
+
     def revert(self, injection: Injection, target: object) -> None:
         token = str(injection.undo.get("token"))
         for proc in psutil.process_iter(["pid"]):
@@ -92,6 +110,19 @@ class _Stress:
         started = _started.pop(token, None)
         if started is not None:  # reap it, so it does not linger as a zombie
             started.wait(timeout=5)
+
+
+def _by_token(token: str) -> list[int]:
+    """PIDs of live (non-zombie) processes whose environment carries the token."""
+    found = []
+    for proc in psutil.process_iter(["pid"]):
+        with contextlib.suppress(psutil.Error):
+            if (
+                proc.environ().get(TOKEN_VARIABLE) == token
+                and proc.status() != psutil.STATUS_ZOMBIE
+            ):
+                found.append(proc.pid)
+    return found
 
 
 def _stress_ng(params: StressParams, *stressor: str) -> list[str]:

@@ -1,0 +1,240 @@
+"""One scenario's segment of the journal -> its ScenarioScore (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from gameday.measure import outages, phase_stats, recovered_at, time_to_detect, window
+from gameday.model.outcomes import Outcome, Verdict
+from gameday.model.scorecard import Note, ProbeReport, ScenarioScore, SloResult, StepResult
+from gameday.scoring import expect, findings, formula
+from gameday.scoring.recovery import assess, fault_held
+from gameday.scoring.segment import Segment
+from gameday.slo import evaluate as evaluate_slo
+
+GATED = (Outcome.ABORTED, Outcome.RECOVERY_FAILED, Outcome.NOT_RESTORED)
+UNSCORED = (Verdict.ERROR, Verdict.NOT_RUN, Verdict.DRY_RUN, Verdict.INCONCLUSIVE)
+
+
+def note(record: dict[str, Any]) -> Note:
+    return Note(
+        float(record["t"]), record.get("author", ""), record.get("text", ""), record.get("scenario")
+    )
+
+
+def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
+    spec = seg.spec
+    end_event = seg.first("scenario-end")
+    outcome = end_event["outcome"] if end_event else Outcome.INCOMPLETE
+    end_t = float(end_event["t"]) if end_event else max((e["t"] for e in seg.events), default=0.0)
+    # The fault starts when applying it starts: deleting 200 pods at the client's QPS
+    # limit takes seconds, and the first replacements are Ready before the last delete.
+    applied, planned = seg.t("injection-applied"), seg.t("injection-planned")
+    inject_t = planned if applied is not None and planned is not None else applied
+    verify_t = seg.t("phase", phase="verify") or seg.t("phase", phase="rollback") or end_t
+    recovery_spec = spec.get("recovery", {})
+    stabilization = float(recovery_spec.get("stabilization", 2.0))
+    probes = tuple(
+        probe_report(seg, p, inject_t, end_t, stabilization) for p in spec["steady_state"]["probes"]
+    )
+    alerts = findings.alerts(seg, spec, inject_t, end_t)
+    fired = [a for a in alerts if a.fired_at is not None and a.time_to_detect is not None]
+    first_alert = min(fired, key=lambda a: a.fired_at or 0.0, default=None)
+    detected = (
+        None if first_alert is None else (f"alert {first_alert.name}", first_alert.fired_at or 0.0)
+    )
+    recovery = assess(seg, probes, inject_t, detected)
+    ttr = recovery.time_to_recover
+    expected = expect.Expectation.of(spec)
+    whole = tuple(
+        evaluate_slo(s, seg.samples, inject_t, verify_t, seg.first("sli-measured", slo=s["name"]))
+        for s in spec.get("slos", ())
+    )
+    slos = whole
+    if expected is not None and recovery.recovered_t is not None:
+        # the objectives hold outside the breach: from recovery to the end of verification
+        after = seg.t("phase", phase="rollback") or end_t
+        slos = tuple(
+            _outside(evaluate_slo(s, seg.samples, recovery.recovered_t, after, None), w)
+            if s.get("probe")
+            else w
+            for s, w in zip(spec.get("slos", ()), whole, strict=True)
+        )
+    audit = seg.first("data-audit")
+    lost = audit["audit"]["lost_span"] if audit else None
+    injection = (seg.first("injection-applied") or seg.first("plan") or {}).get("injection", {})
+    touched = tuple(injection.get("targets", ()))
+    landed = findings.landing(seg)
+    held = fault_held(seg, inject_t)
+    declared = spec.get("fault", {}).get("duration")
+
+    found = findings.Findings(findings.outcome_failures(seg, outcome, end_event, touched))
+    found.failures += findings.objective_failures(slos, recovery.status, ttr, lost, spec)
+    blind = findings.source_unreachable(seg, inject_t, end_t) if inject_t is not None else None
+    for alert in alerts:
+        if alert.status == "unknown":
+            found.doubts.append(findings.alert_reason(alert, blind))
+        elif alert.status != "on time":
+            found.failures.append(findings.alert_reason(alert))
+    doubt = findings.landing_doubt(landed)
+    if doubt and outcome == Outcome.COMPLETED:
+        found.doubts.insert(0, doubt)
+    bounds: tuple[Any, ...] = ()
+    if expected is not None and inject_t is not None:
+        bounds = expected.check(whole, recovery, alerts, seg.t("injection-reverted"), inject_t)
+        if recovery.status == "no impact observed":
+            found.doubts.append(expected.surprise())
+        found.failures += [
+            f"breach bound not held: {b.name} {b.measured}, allowed {b.limit}"
+            for b in bounds
+            if b.held is False
+        ]
+    verdict = findings.verdict(outcome, found)
+
+    rto, rpo = recovery_spec.get("rto"), recovery_spec.get("rpo")
+    terms = formula.components(spec, slos, recovery.status, ttr, lost, alerts)
+    rto_missed = rto is not None and (
+        recovery.status == "not recovered" or (ttr is not None and ttr > rto)
+    )
+    rpo_missed = rpo is not None and lost is not None and lost > rpo
+    missed = formula.missed(terms, slos, alerts, rto_missed, rpo_missed)
+    missed += [(f"bound {b.name}", 0.0) for b in bounds if b.held is False]
+    gate = _gate(seg, outcome, touched)
+    score_formula = formula.compute(terms, missed, gate)
+    score = None if verdict in UNSCORED else score_formula.result
+
+    markers = _markers(seg, inject_t, end_t)
+    if recovery.recovered_t is not None:
+        markers["recovered"] = recovery.recovered_t
+    for alert in alerts:
+        if alert.fired_at is not None:
+            markers[f"alert {alert.name}"] = alert.fired_at
+    notes = tuple(note(e) for e in seg.all("note"))
+    for number, scenario_note in enumerate(notes, 1):
+        markers[f"note {number}"] = scenario_note.t
+    approved = seg.first("approval")
+    trigger = seg.first("abort-condition")
+    abort = seg.first("abort")
+    return ScenarioScore(
+        name=seg.name,
+        owner=spec.get("owner"),
+        service=spec.get("service"),
+        fault=spec["fault"]["type"],
+        outcome=outcome,
+        verdict=verdict,
+        reasons=found.reasons,
+        score=score,
+        grade=formula.grade(score),
+        weight=weight,
+        components={t.name: t.value for t in terms},
+        slos=slos,
+        probes=probes,
+        steps=tuple(
+            StepResult(e["section"], e["name"], e["ok"], e["duration"], e["detail"])
+            for e in seg.all("step-end")
+        ),
+        touched=touched,
+        evidence=injection.get("evidence", {}),
+        markers=markers,
+        time_to_recover=ttr,
+        rto=rto,
+        rpo=rpo,
+        data_lost=lost,
+        data_missing=audit["audit"]["missing"] if audit else None,
+        abort_reaction=_abort_reaction(trigger, markers.get("revert")),
+        hypothesis=spec.get("hypothesis"),
+        description=spec.get("description", ""),
+        rollback_ok=findings.rollback_ok(seg),
+        alerts=alerts,
+        approval=None
+        if approved is None
+        else f"{'go' if approved['go'] else 'no go'} from {approved['by']} at {approved['t']:.1f}s",
+        notes=notes,
+        landing=landed,
+        recovery=recovery.status,
+        phases=recovery.phases,
+        fault_declared=declared,
+        fault_held=held,
+        formula=score_formula,
+        bounds=bounds,
+        abort_condition=None if abort is None else abort.get("reason"),
+    )
+
+
+def probe_report(
+    seg: Segment,
+    probe: dict[str, Any],
+    inject_t: float | None,
+    end_t: float,
+    stabilization: float,
+) -> ProbeReport:
+    samples = seg.samples.get(probe["name"], [])
+    bounds = _phase_bounds(seg, end_t)
+    phases = {name: vars(phase_stats(window(samples, a, b))) for name, (a, b) in bounds.items()}
+    if inject_t is None:
+        return ProbeReport(
+            probe["name"], probe["type"], phases, None, 0.0, 0.0, None, tuple(samples)
+        )
+    found = outages(samples, inject_t, end_t)
+    ttd = time_to_detect(samples, inject_t, end_t)
+    back = recovered_at(samples, inject_t, end_t, stabilization)
+    return ProbeReport(
+        probe["name"],
+        probe["type"],
+        phases,
+        ttd,
+        round(sum(o.duration for o in found), 4),
+        round(max((o.duration for o in found), default=0.0), 4),
+        None if back is None or ttd is None else round(back - inject_t, 4),
+        tuple(samples),
+        impact=ttd is not None,
+    )
+
+
+def _phase_bounds(seg: Segment, end_t: float) -> dict[str, tuple[float, float]]:
+    marks = [(e["phase"], float(e["t"])) for e in seg.all("phase")]
+    return {
+        name: (t, marks[i + 1][1] if i + 1 < len(marks) else end_t)
+        for i, (name, t) in enumerate(marks)
+    }
+
+
+def _markers(seg: Segment, inject_t: float | None, end_t: float) -> dict[str, float]:
+    found = {
+        "start": seg.t("scenario-start"),
+        "inject": inject_t,
+        "revert": seg.t("injection-reverted"),
+        "abort": seg.t("abort-condition"),
+        "verify": seg.t("phase", phase="verify"),
+        "end": end_t,
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _gate(seg: Segment, outcome: str, touched: tuple[str, ...]) -> str | None:
+    """Outcomes no score may hide: aborted, unrecovered, un-reverted, touched nothing."""
+    if outcome in GATED:
+        return f"outcome {outcome}"
+    if not findings.rollback_ok(seg):
+        return "a revert or rollback step failed"
+    if seg.first("injection-applied") is not None and not touched:
+        return "the fault touched nothing"
+    return None
+
+
+def _abort_reaction(trigger: dict[str, Any] | None, revert_t: float | None) -> float | None:
+    """Revert complete - the moment the triggering sample's result was known."""
+    if trigger is None or revert_t is None:
+        return None
+    known = float(trigger.get("known_t", trigger["t"]))
+    return round(revert_t - known, 4)
+
+
+def _outside(after: SloResult, whole: SloResult) -> SloResult:
+    """The objective judged after the breach, keeping the whole window's burn on record."""
+    return replace(
+        after,
+        budget_consumed=whole.budget_consumed,
+        detail=f"after the breach: {after.detail}; whole fault window: {whole.detail}",
+    )
