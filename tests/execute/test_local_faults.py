@@ -93,7 +93,12 @@ def test_abort_when_reverts_at_once_and_reports_reaction_time(
 ) -> None:
     ran = run_scenario(TESTS / "http-errors.yaml", ratio="100%", fault_for="20s")
     s = ran.scenario
-    assert s.outcome == "aborted" and s.verdict == "fail"
+    assert s.outcome == "aborted" and s.verdict == "aborted"
+    assert s.abort_condition is not None and s.abort_condition.startswith("abort_when tripped")
+    # recovery is still verified after the revert: every frontend sample good again
+    (verify,) = ran.events("verify")
+    assert verify["ok"] and s.recovery == "recovered", s.reasons
+    assert s.reasons[0].endswith("; recovered after the revert")
     observe = s.markers["revert"] - s.markers["inject"]
     print(
         f"\nabort reaction (condition true -> revert complete): {s.abort_reaction * 1000:.1f}ms; "

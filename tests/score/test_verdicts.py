@@ -16,7 +16,9 @@ from tests.score.test_score import journal
 CLEAN = "." * 40
 
 
-def two(a: list[dict[str, Any]], b: list[dict[str, Any]], weights: tuple[float, float]) -> list[dict[str, Any]]:
+def two(
+    a: list[dict[str, Any]], b: list[dict[str, Any]], weights: tuple[float, float]
+) -> list[dict[str, Any]]:
     records = a[:-1] + b[1:]
     records[0]["entries"] = [
         {"scenario": "a", "weight": weights[0]},
@@ -75,7 +77,9 @@ def test_a_journal_without_a_landing_record_cannot_pass() -> None:
     records = [r for r in journal(CLEAN) if r["type"] != "fault-landing"]
     (s,) = score_journal(records).scenarios
     assert s.verdict == "inconclusive"
-    assert s.reasons == ("fault not confirmed: not checked (no fault-landing record in the journal)",)
+    assert s.reasons == (
+        "fault not confirmed: not checked (no fault-landing record in the journal)",
+    )
 
 
 def test_an_unconfirmed_fault_that_still_broke_the_slo_is_a_fail() -> None:
@@ -88,10 +92,27 @@ def test_aborted_names_the_condition_and_measures_from_when_the_sample_was_known
     records = journal("." * 10 + "x" * 5 + "." * 25, outcome="aborted")
     end = next(i for i, r in enumerate(records) if r["type"] == "injection-reverted")
     # the failing sample sent at 1.4 answered (timed out) at 1.45; the runner saw it then
-    records.insert(end, {"type": "abort-condition", "t": 1.46, "known_t": 1.45, "scenario": "s",
-                         "probe": "web", "bad": 5, "total": 5})
-    records.insert(end + 1, {"type": "abort", "t": 1.46, "scenario": "s",
-                             "reason": "abort_when tripped: web 5/5 failing over 0.5s"})
+    records.insert(
+        end,
+        {
+            "type": "abort-condition",
+            "t": 1.46,
+            "known_t": 1.45,
+            "scenario": "s",
+            "probe": "web",
+            "bad": 5,
+            "total": 5,
+        },
+    )
+    records.insert(
+        end + 1,
+        {
+            "type": "abort",
+            "t": 1.46,
+            "scenario": "s",
+            "reason": "abort_when tripped: web 5/5 failing over 0.5s",
+        },
+    )
     for r in records:
         if r["type"] == "scenario-end":
             r["reason"] = "abort_when tripped: web 5/5 failing over 0.5s"
