@@ -10,7 +10,14 @@ from markupsafe import Markup
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
 from gameday.render.charts import timeline
-from gameday.render.summary import what_happened
+from gameday.render.summary import (
+    burn_text,
+    drill_formula_text,
+    held_text,
+    landed,
+    recovery_text,
+    what_happened,
+)
 
 
 def _env() -> Environment:
@@ -18,6 +25,10 @@ def _env() -> Environment:
     env.filters["ms"] = lambda v: "-" if v is None else f"{v * 1000:.0f}ms"
     env.filters["secs"] = lambda v: "-" if v is None else f"{v:.2f}s"
     env.filters["pct"] = lambda v: "-" if v is None else f"{v * 100:.2f}%"
+    env.filters["burn"] = burn_text
+    env.filters["recovery"] = recovery_text
+    env.filters["landed"] = landed
+    env.filters["held"] = held_text
     return env
 
 
@@ -41,5 +52,6 @@ def render_html(card: Scorecard) -> str:
         card=card,
         charts={s.name + str(i): _charts(s) for i, s in enumerate(card.scenarios)},
         happened={s.name + str(i): what_happened(s) for i, s in enumerate(card.scenarios)},
+        drill_formula=drill_formula_text(card),
         started=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(card.started_wall)),
     )

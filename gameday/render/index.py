@@ -1,5 +1,7 @@
 """reports/index.html: every run found under the reports directory, with each
-scenario's score trend. History comes from the report.json files on disk; no database.
+scenario's score trend and pass rate. History comes from the report.json files on disk;
+no database. Runs whose verdict is `error` or `inconclusive` (or dry runs) said nothing
+about resilience: they are gaps in the trends and left out of the pass rates.
 """
 
 from __future__ import annotations
@@ -29,6 +31,19 @@ class Run:
     scenarios: dict[str, float | None] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     """scenario -> owning squad"""
+    verdicts: dict[str, str] = field(default_factory=dict)
+
+
+NOT_JUDGED = ("error", "inconclusive", "dry-run")
+"""Verdicts left out of trends and pass rates."""
+
+
+def pass_rate(verdicts: list[str | None]) -> str:
+    """`2 of 3 judged runs passed (1 not judged)`."""
+    judged = [v for v in verdicts if v is not None and v not in NOT_JUDGED]
+    skipped = sum(1 for v in verdicts if v in NOT_JUDGED)
+    text = f"{sum(v == 'pass' for v in judged)} of {len(judged)} judged runs passed"
+    return text + (f" ({skipped} not judged)" if skipped else "")
 
 
 def find_runs(root: Path) -> list[Run]:
@@ -47,7 +62,11 @@ def find_runs(root: Path) -> list[Run]:
                 grade=str(data.get("grade", "-")),
                 verdict=str(data.get("verdict", "-")),
                 link=f"{report.parent.parent.name}/{report.parent.name}/report.html",
-                scenarios={s["name"]: s.get("score") for s in data.get("scenarios", [])},
+                scenarios={
+                    s["name"]: None if s.get("verdict") in NOT_JUDGED else s.get("score")
+                    for s in data.get("scenarios", [])
+                },
+                verdicts={s["name"]: str(s.get("verdict")) for s in data.get("scenarios", [])},
                 owners={s["name"]: s["owner"] for s in data.get("scenarios", []) if s.get("owner")},
             )
         )
@@ -78,6 +97,7 @@ def sparkline(scores: list[float | None], width: int = 160, height: int = 28) ->
 def render_index(root: Path) -> str:
     runs = find_runs(root)
     trends: dict[str, dict[str, list[float | None]]] = {}
+    verdicts: dict[str, dict[str, list[str | None]]] = {}
     owners: dict[str, set[str]] = {}
     by_owner: dict[str, dict[str, list[float | None]]] = {}
     for run in runs:
@@ -87,6 +107,7 @@ def render_index(root: Path) -> str:
             drill.setdefault(name, [])
         for name, scores in drill.items():
             scores.append(run.scenarios.get(name))
+            verdicts.setdefault(run.drill, {}).setdefault(name, []).append(run.verdicts.get(name))
         for name, score in run.scenarios.items():  # a squad's own services, across drills
             by_owner.setdefault(run.owners.get(name, "(no owner)"), {}).setdefault(name, []).append(
                 score
@@ -103,7 +124,10 @@ def render_index(root: Path) -> str:
     return env.from_string(source).render(
         runs=list(reversed(runs)),
         trends={
-            drill: {name: (Markup(sparkline(s)), s) for name, s in scenarios.items()}
+            drill: {
+                name: (Markup(sparkline(s)), s, pass_rate(verdicts[drill][name]))
+                for name, s in scenarios.items()
+            }
             for drill, scenarios in trends.items()
         },
         owners={d: sorted(o) for d, o in owners.items()},

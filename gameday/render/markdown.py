@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
-from gameday.render.summary import what_happened
+from gameday.render.summary import (
+    burn_text,
+    drill_formula_text,
+    held_text,
+    landed,
+    met_text,
+    recovery_text,
+    what_happened,
+)
 
 
 def _secs(value: float | None) -> str:
@@ -23,7 +31,24 @@ def _scenario(s: ScenarioScore) -> list[str]:
         lines.append(f"- Approval: {s.approval}")
     lines += [
         f"- Fault `{s.fault}` touched: {', '.join(s.touched) or 'nothing'}",
-        f"- Time to recover: {_secs(s.time_to_recover)} (RTO {_secs(s.rto)})",
+        *([f"- Fault landed: {landed(s)}"] if s.landing is not None else []),
+        *([f"- Stop condition: {s.abort_condition}"] if s.abort_condition else []),
+        f"- Time to recover: {recovery_text(s)} (RTO {_secs(s.rto)})",
+    ]
+    lines += [f"  - {_secs(p.duration)} {p.label}" for p in s.phases]
+    held = held_text(s)
+    if held:
+        lines.append(f"- {held}")
+    for o in s.slos:
+        burned = f", {burn_text(o.budget_consumed)}" if o.budget_consumed is not None else ""
+        score = f", score {o.score:g}" if o.score is not None else ""
+        lines.append(
+            f"- SLO `{o.name}` ({o.objective}): {met_text(o.met)}, {o.detail}{burned}{score}"
+        )
+    lines += [
+        f"- Expected breach, {b.name}: {b.measured}, allowed {b.limit}: "
+        f"{'held' if b.held else ('not held' if b.held is False else 'unknown')}"
+        for b in s.bounds
     ]
     if s.data_lost is not None:
         lines.append(
@@ -42,7 +67,20 @@ def _scenario(s: ScenarioScore) -> list[str]:
         lines.append(f"- Alert `{alert.name}` (expected within {_secs(alert.within)}): {seen}")
     for number, n in enumerate(s.notes, 1):
         lines.append(f"- Note {number} at {_secs(n.t)} ({n.author}): {n.text}")
+    if s.formula is not None and s.formula.terms:
+        lines.append(
+            f"- Score: {s.formula.text()}"
+            + ("" if s.score is not None else f"; not counted: {s.verdict}")
+        )
+        lines += [
+            f"  - {t.name} {t.value:g} x weight {t.weight:g}: {t.how}" for t in s.formula.terms
+        ]
     return [*lines, ""]
+
+
+def drill_formula(card: Scorecard) -> list[str]:
+    text = drill_formula_text(card)
+    return [text, ""] if text else []
 
 
 SLOW_STEP = 0.25
@@ -86,6 +124,7 @@ def render_markdown(card: Scorecard) -> str:
         "",
         f"Score **{card.score if card.score is not None else '-'}** (grade {card.grade}), verdict **{card.verdict}**.",
         "",
+        *drill_formula(card),
         "## Timeline",
         "",
     ]

@@ -50,3 +50,15 @@ def test_index_groups_scenarios_by_owning_squad(tmp_path: Path) -> None:
     html = write_index(tmp_path).read_text()
     owned = html[html.index('id="owner-team"') :]
     assert "weekly" in owned and "monthly" in owned  # the journal() scenarios belong to "team"
+
+
+def test_errors_are_gaps_in_trends_and_left_out_of_pass_rates(tmp_path: Path) -> None:
+    add_run(tmp_path, "r1", "." * 40, 1_700_000_000)  # pass, 100
+    add_run(tmp_path, "r2", "." * 10 + "x" * 5 + "." * 25, 1_700_086_400)  # fail, 9.6
+    records = journal("." * 40, name="weekly", outcome="error")
+    records[0].update(run_id="r3", wall=1_700_172_800)
+    (tmp_path / "weekly" / "r3").mkdir(parents=True)
+    render_all(score_journal(records), tmp_path / "weekly" / "r3")
+    html = write_index(tmp_path).read_text()
+    assert 'aria-label="scores: 100, 9.6, -"' in html  # the error is a gap, not a 0
+    assert "1 of 2 judged runs passed (1 not judged)" in html

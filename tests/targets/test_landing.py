@@ -184,5 +184,5 @@ def test_file_delete_confirms_the_file_is_gone_or_replaced(tmp_path: Path) -> No
     time.sleep(0.01)
     data.write_text("")  # the service recreates its file: still a landing
     recreated = fault.confirm(applied, params, None)
-    assert recreated.confirmed is True and "new file" in recreated.checked
+    assert recreated.confirmed is True and "a new one" in recreated.checked
     fault.revert(applied, None)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration
 
@@ -40,6 +40,13 @@ class CommandFaultParams(PluginParams):
         description="A side-effect-free command run at plan time; each non-empty line of its "
         "output names one thing the fault will touch (evidence, blast radius). Empty output "
         "is an empty selection. Without it, the target is the inject command itself.",
+    )
+    confirm: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="A side-effect-free command run right after `inject`: exit 0 means the "
+        "disaster is in place (e.g. the data directory is gone and the port refuses). "
+        "Without it the landing is not checked and the scenario is at best inconclusive.",
     )
     user: str | None = Field(
         None, description="Run the commands as this user (gameday must be root to switch)."
@@ -145,6 +152,25 @@ class CommandFault:
                 hint="the revert command runs anyway, in rollback",
             )
         return Injection(self.name, injection.targets, injection.undo, evidence)
+
+    def confirm(self, injection: Injection, params: CommandFaultParams, target: object) -> Landing:
+        """The scenario's own `confirm` command, run after inject: exit 0 means landed."""
+        if params.confirm is None:
+            return Landing(
+                None,
+                f"not checked: the inject command exited {injection.evidence.get('inject_exit')}, "
+                "and the fault has no `confirm` command",
+            )
+        status, output = run_argv(
+            params.confirm,
+            user=params.user,
+            cwd=params.cwd,
+            env=params.env,
+            timeout=params.timeout,
+        )
+        checked = f"`{' '.join(params.confirm)}` exited {status}"
+        tail = output.strip()[-300:]
+        return Landing(status == 0, checked + (f": {tail}" if tail else ""), {"exit": status})
 
     def revert(self, injection: Injection, target: object) -> None:
         undo = injection.undo
