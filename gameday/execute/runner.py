@@ -340,6 +340,10 @@ class ScenarioRun:
         )
         if not steps.run_all(self.s.recovery.steps, "recovery"):
             name, detail = steps.failed or ("?", "")
+            # A failed verification (stale backup, missing sentinel) still reports what
+            # the restore lost, if the store answers at all.
+            with contextlib.suppress(GamedayError):
+                self._audit_data()
             raise ScenarioEnded("recovery-failed", f"recovery step '{name}' failed: {detail}")
 
     def _setup(self) -> None:
@@ -362,17 +366,21 @@ class ScenarioRun:
             name, detail = steps.failed or ("?", "")
             raise ScenarioEnded("not-run", f"setup step '{name}' failed: {detail}")
 
-    def _verify(self) -> None:
-        self.phase("verify", duration=self.s.steady_state.window)
-        self.window_wall.append(time.time())
-        start = self.clock()
-        time.sleep(self.s.steady_state.window)
+    def _audit_data(self) -> None:
+        """Data writers read back what survived (journaled as `data-audit`)."""
         for probe in self.s.steady_state.probes:
             audit = getattr(self.sampler.loops[probe.name].session, "audit", None)
             if audit is not None:
                 self.write(
                     j.DataAudit(scenario=self.s.name, probe=probe.name, audit=asdict(audit()))
                 )
+
+    def _verify(self) -> None:
+        self.phase("verify", duration=self.s.steady_state.window)
+        self.window_wall.append(time.time())
+        start = self.clock()
+        time.sleep(self.s.steady_state.window)
+        self._audit_data()
         failures = self._hold_failures(start)
         self.write(j.Verify(scenario=self.s.name, ok=not failures, failures=tuple(failures)))
         if failures:

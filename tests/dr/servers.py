@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,7 +224,8 @@ class Mariadb:
 
 @dataclass
 class Redis:
-    """redis-server with either RDB snapshots only or the append-only file."""
+    """redis-server from a config file, with RDB snapshots only on demand (`save ""`)
+    or with the append-only file (`appendfsync everysec`)."""
 
     root: Path
     port: int
@@ -236,14 +236,12 @@ class Redis:
         return self.root / "data"
 
     @property
+    def conf(self) -> Path:
+        return self.root / "redis.conf"
+
+    @property
     def pid_file(self) -> Path:
         return self.root / "redis.pid"
-
-    def server_argv(self) -> list[str]:
-        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        argv += ["--dir", str(self.data), "--pidfile", str(self.pid_file), "--daemonize", "no"]
-        argv += ["--save", "", "--appendonly", "yes" if self.aof else "no"]
-        return [*argv, "--appendfsync", "everysec", "--logfile", str(self.root / "server.log")]
 
     @classmethod
     def start(cls, aof: bool) -> Redis:
@@ -252,20 +250,21 @@ class Redis:
         server = cls(root, port, aof)
         server.data.mkdir()
         (root / "backups").mkdir()
-        server.launch()
-        return server
-
-    def launch(self) -> None:
+        server.conf.write_text(
+            f"port {port}\nbind 127.0.0.1\ndir {server.data}\npidfile {server.pid_file}\n"
+            f'logfile {root / "server.log"}\ndbfilename dump.rdb\nsave ""\n'
+            f"appendonly {'yes' if aof else 'no'}\nappendfsync everysec\n"
+        )
         subprocess.Popen(
-            self.server_argv(),
+            ["redis-server", str(server.conf), "--daemonize", "yes"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        if not wait_until(self._answers, 30, 0.1):
+        ).wait(timeout=30)
+        if not wait_until(server.answers, 30, 0.1):
             raise RuntimeError("redis-server did not start")
+        return server
 
-    def _answers(self) -> bool:
+    def answers(self) -> bool:
         done = subprocess.run(
             ["redis-cli", "-p", str(self.port), "ping"],
             capture_output=True,
@@ -279,5 +278,4 @@ class Redis:
         pid = _pid(self.pid_file)
         _kill(pid)
         wait_until(lambda: not _alive(pid), 10, 0.1)
-        time.sleep(0.1)
         shutil.rmtree(self.root, ignore_errors=True)

@@ -201,6 +201,8 @@ class RedisClient:
     def __init__(self, conn: RedisConnection):
         try:
             import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
         except ImportError:
             raise _missing("redis", "redis") from None
         self._errors = (redis.RedisError, OSError)
@@ -213,6 +215,9 @@ class RedisClient:
             password=conn.secret(),
             socket_timeout=conn.timeout,
             socket_connect_timeout=conn.timeout,
+            # No silent retries: redis-py retries failed commands with backoff by
+            # default, which would hide an outage inside one slow "successful" sample.
+            retry=Retry(NoBackoff(), 0),
         )
 
     def _call(self, name: str, *args: Any) -> Any:
