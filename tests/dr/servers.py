@@ -145,7 +145,8 @@ class Postgres:
 
 @dataclass
 class Mariadb:
-    """MariaDB with its binary log in `binlog/`, outside the data directory."""
+    """MariaDB from an option file, its binary log in `binlog/` outside the data
+    directory (a surviving volume), database `app` with a reference table."""
 
     root: Path
     port: int
@@ -155,29 +156,16 @@ class Mariadb:
         return self.root / "data"
 
     @property
+    def cnf(self) -> Path:
+        return self.root / "my.cnf"
+
+    @property
     def socket(self) -> Path:
         return self.root / "mariadb.sock"
 
     @property
     def pid_file(self) -> Path:
         return self.root / "mariadb.pid"
-
-    def server_argv(self) -> list[str]:
-        return [
-            "mariadbd",
-            "--no-defaults",
-            f"--datadir={self.data}",
-            f"--port={self.port}",
-            "--bind-address=127.0.0.1",
-            f"--socket={self.socket}",
-            f"--pid-file={self.pid_file}",
-            f"--log-bin={self.root / 'binlog' / 'mysql-bin'}",
-            "--server-id=1",
-            "--user=root",
-            "--innodb-buffer-pool-size=32M",
-            "--innodb-log-file-size=16M",
-            "--skip-name-resolve",
-        ]
 
     @classmethod
     def start(cls) -> Mariadb:
@@ -186,29 +174,42 @@ class Mariadb:
         server = cls(root, port)
         (root / "binlog").mkdir()
         (root / "backups").mkdir()
+        server.cnf.write_text(
+            "[mysqld]\n"
+            f"datadir={server.data}\nport={port}\nbind-address=127.0.0.1\n"
+            f"socket={server.socket}\npid-file={server.pid_file}\n"
+            f"log-bin={root / 'binlog' / 'mysql-bin'}\nserver-id=1\nuser=root\n"
+            f"log-error={root / 'server.log'}\ninnodb-buffer-pool-size=32M\n"
+            "skip-name-resolve\n"
+        )
         _run(
             [
                 "mariadb-install-db",
-                "--no-defaults",
-                f"--datadir={server.data}",
-                "--user=root",
-                "--auth-root-authentication-method=normal",
+                f"--defaults-file={server.cnf}",
                 "--skip-test-db",
+                "--auth-root-authentication-method=normal",
             ]
         )
-        server.launch()
+        subprocess.Popen(
+            ["mariadbd", f"--defaults-file={server.cnf}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        if not wait_until(server.answers, 60, 0.2):
+            raise RuntimeError((root / "server.log").read_text()[-2000:])
+        server.sql(
+            "CREATE DATABASE app; CREATE TABLE app.reference (id INT PRIMARY KEY, v CHAR(32));"
+            "USE app; INSERT INTO reference SELECT seq, md5(seq) FROM seq_1_to_1000;"
+        )
         return server
 
-    def launch(self) -> None:
-        log = open(self.root / "server.log", "ab")  # noqa: SIM115 (the server owns it)
-        subprocess.Popen(self.server_argv(), stdout=log, stderr=log, start_new_session=True)
-        log.close()
-        if not wait_until(self._answers, 60, 0.2):
-            raise RuntimeError((self.root / "server.log").read_text()[-2000:])
+    def sql(self, statements: str) -> str:
+        return _run(["mariadb", f"--socket={self.socket}", "-uroot", "-N", "-e", statements])
 
-    def _answers(self) -> bool:
+    def answers(self) -> bool:
         done = subprocess.run(
-            ["mariadb-admin", "--no-defaults", f"--socket={self.socket}", "-uroot", "ping"],
+            ["mariadb-admin", f"--socket={self.socket}", "-uroot", "ping"],
             capture_output=True,
             timeout=10,
             check=False,
