@@ -302,6 +302,15 @@ def _build_scenario(
                 for a in spec.detection.expect_alerts
             ),
         ),
+        expect=None
+        if spec.expect is None
+        else m.Expect(
+            m.ExpectedBreach(
+                spec.expect.breach.max_burn,
+                spec.expect.breach.detect_within,
+                spec.expect.breach.recover_within,
+            )
+        ),
         weights=spec.scoring.weights.model_dump(),
         deadline=spec.deadline,
         params=params,

@@ -115,6 +115,20 @@ class Detection:
 
 
 @dataclass(frozen=True)
+class ExpectedBreach:
+    """`expect.breach`: seconds, and a multiple of the error budget."""
+
+    max_burn: float | None = None
+    detect_within: float | None = None
+    recover_within: float | None = None
+
+
+@dataclass(frozen=True)
+class Expect:
+    breach: ExpectedBreach
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     source: str
@@ -135,6 +149,7 @@ class Scenario:
     sentinel records); a failing one ends the scenario before anything is injected."""
     rollback: tuple[Step, ...] = ()
     detection: Detection | None = None
+    expect: Expect | None = None
     prometheus: Prometheus | None = None
     weights: dict[str, float] = field(default_factory=dict)
     deadline: float = 600.0

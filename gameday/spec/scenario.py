@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from gameday.spec.base import StrictModel
+from gameday.spec.expect import ExpectSpec
 from gameday.spec.sli import BurnRate, PrometheusSpec, SliShape, promql_problem
 from gameday.spec.units import Duration, Ratio
 
@@ -245,5 +246,8 @@ class ScenarioSpec(StrictModel):
     rollback: list[StepSpec] = []
     prometheus: PrometheusSpec | None = None
     detection: DetectionSpec | None = None
+    expect: ExpectSpec | None = Field(
+        None, description="A breach the hypothesis expects, and its bounds (docs/scoring.md)."
+    )
     scoring: ScoringSpec = ScoringSpec()
     deadline: Duration = Field(600.0, description="Hard limit on the whole scenario, seconds.")
