@@ -8,23 +8,25 @@ from pathlib import Path
 from typing import Any
 
 
-def state_dir() -> Path:
-    """$GAMEDAY_STATE, default ~/.local/state/gameday (created 0700)."""
+def state_dir(create: bool = True) -> Path:
+    """$GAMEDAY_STATE, default ~/.local/state/gameday (created 0700 unless `create` is
+    False: a fault's `select` only names paths, it creates nothing)."""
     path = Path(os.environ.get("GAMEDAY_STATE", Path.home() / ".local" / "state" / "gameday"))
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if create:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
 
 def private_path(group: str, name: str) -> Path:
-    """A path under state_dir()/group (0700) for data that may hold secrets."""
-    folder = state_dir() / group
-    folder.mkdir(exist_ok=True, mode=0o700)
-    return folder / name
+    """A path under state_dir()/group for data that may hold secrets; `write_private`
+    creates the folder (0700) when it first writes there."""
+    return state_dir(create=False) / group / name
 
 
 def write_private(path: Path, data: object) -> None:
     """Writes JSON readable by its owner only (0600) and fsyncs it: a revert after a crash
     may depend on it. Never journaled, logged or rendered."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(data, out)

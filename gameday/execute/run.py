@@ -137,7 +137,8 @@ def _run_entries(
     current: list[str | None] = [None]
     unreachable: dict[str, str] = {}  # targets that did not answer: later entries not run
     run_dir = journal.path.parent
-    marker = notes.register(run_dir)
+    # a dry run leaves the state directory as it was (`gameday note --run DIR` still works)
+    marker = None if options.dry_run else notes.register(run_dir)
     inbox = notes.NoteInbox(run_dir, journal, lambda: current[0])
     inbox.start()
     try:
@@ -152,7 +153,8 @@ def _run_entries(
         interrupted = True
     finally:
         inbox.stop()
-        marker.unlink(missing_ok=True)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
         journal.write(j.RunEnd(interrupted=interrupted), sync=True)
         journal.close()
     return interrupted

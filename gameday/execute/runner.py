@@ -26,7 +26,7 @@ from rich.markup import escape
 
 from gameday import deadlines
 from gameday.errors import DependencyError, GamedayError, RefusedError, TransientError
-from gameday.execute import alerts, promsli
+from gameday.execute import alerts, dryrun, promsli
 from gameday.execute.journal import Clock, JournalWriter
 from gameday.execute.lock import TargetLock, holder, target_key
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
@@ -129,10 +129,10 @@ class ScenarioRun:
         outcome, reason = "completed", ""
         try:
             planned = self._preflight()
+            if self.options.dry_run:
+                self._dry_run(planned)
             self._approve(planned)
             self._steady_state()
-            if self.options.dry_run:
-                raise ScenarioEnded("dry-run", "dry run: nothing injected")
             self._setup()
             self._inject(planned)
             self._observe()
@@ -183,7 +183,8 @@ class ScenarioRun:
             server = identity(s.target.params).get("server")
             check_kubernetes(s, self.options.guardrails, server, self.options.confirm)
         self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
-        self.lock = TargetLock(self._target_key(), holder(self.journal.path.parent)).__enter__()
+        if not self.options.dry_run:  # a dry run must not hold off a real one
+            self.lock = TargetLock(self._target_key(), holder(self.journal.path.parent)).__enter__()
         self._check_monitoring()
         planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
         cmdlines = getattr(self.target, "cmdlines", None)
@@ -248,9 +249,19 @@ class ScenarioRun:
         if not go:
             raise ScenarioEnded("not-run", f"no go from the facilitator ({by})")
 
-    def _steady_state(self) -> None:
+    def _dry_run(self, planned: Injection) -> None:
+        """Instead of approval .. rollback steps: list what would run, sample only the
+        read-only probes; always ends the scenario (`dry-run`, or `not-run` if the
+        steady state does not hold)."""
+        sampled = dryrun.read_only_probes(self.s)
+        dryrun.list_plan(self.s, planned, sampled, self.view)
+        self._steady_state(sampled)
+        raise ScenarioEnded("dry-run", dryrun.summary(self.s, planned, sampled))
+
+    def _steady_state(self, probes: tuple[Probe, ...] | None = None) -> None:
         s = self.s
-        for probe in s.steady_state.probes:
+        probes = s.steady_state.probes if probes is None else probes
+        for probe in probes:
             session = (
                 registry("probe").get(probe.type)().open(probe.params, self.target, probe.every)
             )
@@ -258,8 +269,9 @@ class ScenarioRun:
         self._watch_prometheus()
         start = self.clock()
         self.phase("steady-state", duration=s.steady_state.window)
-        time.sleep(s.steady_state.window)
-        failures = self._hold_failures(start)
+        if probes or self.sampler.loops:
+            time.sleep(s.steady_state.window)
+        failures = self._hold_failures(start, probes)
         if failures:
             raise ScenarioEnded("not-run", "steady state not met: " + "; ".join(failures))
 
@@ -394,7 +406,7 @@ class ScenarioRun:
         try:
             with contextlib.suppress(GamedayError):
                 self._revert_all()
-            if self.s.rollback:
+            if self.s.rollback and not self.options.dry_run:
                 StepRunner(
                     self.journal,
                     self.view,
@@ -561,9 +573,9 @@ class ScenarioRun:
     def _injections(self) -> list[Injection]:
         return [injection for _, injection in self.outstanding]
 
-    def _hold_failures(self, since: float) -> list[str]:
+    def _hold_failures(self, since: float, probes: tuple[Probe, ...] | None = None) -> list[str]:
         failures = []
-        for probe in self.s.steady_state.probes:
+        for probe in self.s.steady_state.probes if probes is None else probes:
             samples = self.sampler.since(probe.name, since)
             good = sum(x.ok for x in samples)
             if not samples or good / len(samples) < self.s.steady_state.success_ratio:

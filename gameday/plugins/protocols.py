@@ -124,6 +124,12 @@ class ProbePlugin(Protocol):
     name: ClassVar[str]
     Params: ClassVar[type[BaseModel]]
 
+    def read_only(self, params: Any) -> bool:
+        """True when sampling with these params changes nothing anywhere (an HTTP GET, a
+        TCP connect, a read of the process table or the API). `--dry-run` samples only
+        read-only probes; the others (a command, a data writer) are listed, not run."""
+        ...
+
     def open(self, params: Any, target: Any, every: float) -> ProbeSession: ...
 
 

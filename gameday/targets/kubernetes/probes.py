@@ -69,6 +69,10 @@ def _labels(labels: dict[str, str]) -> str:
 
 class K8sCondition:
     name: ClassVar[str] = "k8s-condition"
+
+    def read_only(self, params: K8sConditionParams) -> bool:
+        return True  # a watch
+
     Params: ClassVar[type[K8sConditionParams]] = K8sConditionParams
 
     def open(
@@ -139,6 +143,10 @@ class ConditionSession:
 
 class K8sEvents:
     name: ClassVar[str] = "k8s-events"
+
+    def read_only(self, params: K8sEventsParams) -> bool:
+        return True  # a watch
+
     Params: ClassVar[type[K8sEventsParams]] = K8sEventsParams
 
     def open(

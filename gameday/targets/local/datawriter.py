@@ -124,6 +124,10 @@ def audit_records(
 
 class DataWriterProbe:
     name: ClassVar[str] = "data-writer"
+
+    def read_only(self, params: DataWriterParams) -> bool:
+        return False  # it writes records into the store
+
     Params: ClassVar[type[DataWriterParams]] = DataWriterParams
 
     def open(self, params: DataWriterParams, target: object, every: float) -> DataWriterSession:

@@ -124,7 +124,7 @@ class FileDelete:
             kind = "file"
         else:
             return Injection(self.name, (), evidence={"missing": str(path)})
-        safety = state_dir() / "safety" / uuid.uuid4().hex
+        safety = state_dir(create=False) / "safety" / uuid.uuid4().hex
         before = path.stat()
         return Injection(
             self.name,

@@ -32,6 +32,10 @@ class HttpProbe:
     """One fresh connection per request, so a dead backend is not hidden by keep-alive."""
 
     name: ClassVar[str] = "http"
+
+    def read_only(self, params: HttpParams) -> bool:
+        return params.method.upper() in ("GET", "HEAD", "OPTIONS")
+
     Params: ClassVar[type[HttpParams]] = HttpParams
 
     def open(self, params: HttpParams, target: object, every: float) -> HttpSession:
@@ -85,6 +89,10 @@ class TcpParams(PluginParams):
 
 class TcpProbe:
     name: ClassVar[str] = "tcp"
+
+    def read_only(self, params: TcpParams) -> bool:
+        return True
+
     Params: ClassVar[type[TcpParams]] = TcpParams
 
     def open(self, params: TcpParams, target: object, every: float) -> TcpSession:
@@ -121,6 +129,10 @@ class CommandParams(PluginParams):
 
 class CommandProbe:
     name: ClassVar[str] = "command"
+
+    def read_only(self, params: CommandParams) -> bool:
+        return False  # it runs a program: anything may happen
+
     Params: ClassVar[type[CommandParams]] = CommandParams
 
     def open(self, params: CommandParams, target: object, every: float) -> CommandSession:
@@ -163,6 +175,10 @@ class ProcessProbe:
     """Counts matching processes (the value); succeeds while at least `min_count` run."""
 
     name: ClassVar[str] = "process"
+
+    def read_only(self, params: ProcessParams) -> bool:
+        return True
+
     Params: ClassVar[type[ProcessParams]] = ProcessParams
 
     def open(self, params: ProcessParams, target: Any, every: float) -> ProcessSession:

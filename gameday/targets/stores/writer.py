@@ -83,6 +83,9 @@ class PostgresWriter:
     name: ClassVar[str] = "postgres-writer"
     Params: ClassVar[type[PostgresConnection]] = PostgresConnection
 
+    def read_only(self, params: PostgresConnection) -> bool:
+        return False  # it writes into the store
+
     def open(self, params: PostgresConnection, target: object, every: float) -> StoreWriterSession:
         return StoreWriterSession(params, every)
 
@@ -91,6 +94,9 @@ class MysqlWriter:
     name: ClassVar[str] = "mysql-writer"
     Params: ClassVar[type[MysqlConnection]] = MysqlConnection
 
+    def read_only(self, params: MysqlConnection) -> bool:
+        return False  # it writes into the store
+
     def open(self, params: MysqlConnection, target: object, every: float) -> StoreWriterSession:
         return StoreWriterSession(params, every)
 
@@ -98,6 +104,9 @@ class MysqlWriter:
 class RedisWriter:
     name: ClassVar[str] = "redis-writer"
     Params: ClassVar[type[RedisConnection]] = RedisConnection
+
+    def read_only(self, params: RedisConnection) -> bool:
+        return False  # it writes into the store
 
     def open(self, params: RedisConnection, target: object, every: float) -> StoreWriterSession:
         return StoreWriterSession(params, every)
