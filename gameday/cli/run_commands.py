@@ -276,15 +276,25 @@ def resume(
         None, "--confirm", help="Type a production context's name to allow it."
     ),
     live: bool | None = LIVE,
+    restart_changed: bool = typer.Option(
+        False,
+        "--restart-changed",
+        help="Run scenarios whose file or params changed since the run started again from the "
+        "start, instead of refusing to resume.",
+    ),
 ) -> None:
-    """Continue an interrupted drill from the first scenario that did not finish."""
+    """Continue an interrupted drill from the first scenario that did not finish.
+
+    Scenarios are matched to the journal by name and content hash; a changed one is
+    refused unless --restart-changed. A dry run resumes as a dry run."""
     from gameday.cli.console import out
     from gameday.cli.params import parse_overrides
     from gameday.config import load_config
-    from gameday.errors import InputError, Location, Problem, UsageError
+    from gameday.errors import InputError, Location, Problem, RefusedError, UsageError
     from gameday.execute.journal import JOURNAL, read_records
+    from gameday.execute.recover import live_runner
     from gameday.execute.recover import recover as recover_run
-    from gameday.execute.run import entries_of, first_unfinished
+    from gameday.execute.resume import entries_of, plan_resume
     from gameday.execute.run import resume as resume_run
     from gameday.execute.runner import RunOptions
     from gameday.model.journal import RunStart
@@ -312,14 +322,24 @@ def resume(
             hint="pass them again: " + " ".join(f"--set {k}=..." for k in masked),
         )
     subject = load(Path(start.source), merge_params(stored, cli))
+    alive = live_runner(run_dir)
+    if alive:
+        raise RefusedError(f"{run_dir}: {alive}", hint="a live run cannot be resumed")
+    entries = entries_of(subject)
+    plan = plan_resume(records, entries, restart_changed)
     for result in recover_run(run_dir, load_config().guardrails):  # a crash may have left a fault
         out.print(f"recovered {result.item.key}: {'reverted' if result.ok else result.detail}")
-    index = first_unfinished(records)
-    if index >= len(entries_of(subject)):
+    if not plan.todo:
         out.print("every scenario of this run finished; nothing to resume")
         raise typer.Exit(ExitCode.OK)
-    out.print(f"resuming {subject.name} at scenario {index + 1} of {len(entries_of(subject))}")
+    if plan.fresh:
+        out.print(
+            f"changed since the run started, run again from the start: {', '.join(plan.fresh)}"
+        )
+    mode = " (a dry run, as the run it resumes)" if plan.dry_run else ""
+    out.print(f"resuming {subject.name} at scenario {plan.todo[0] + 1} of {len(entries)}{mode}")
     options = RunOptions(
+        dry_run=plan.dry_run,
         auto_approve=auto_approve,
         interactive=_tty(),
         guardrails=load_config().guardrails,
@@ -327,7 +347,11 @@ def resume(
     )
     raise typer.Exit(
         _report_after(
-            live, lambda view: (run_dir, resume_run(run_dir, subject, options, view, index))
+            live,
+            lambda view: (
+                run_dir,
+                resume_run(run_dir, subject, options, view, plan.todo, plan.fresh),
+            ),
         )
     )
 

@@ -68,12 +68,13 @@ class JournalWriter:
         """Append one record, stamped with `seq`, `t` and `wall`; returns it as stamped.
         `sync=True` flushes and fsyncs before returning."""
         with self._lock:
+            if sync:  # what is buffered goes first, so `seq` rises in file order
+                self._write_samples()
             self._seq += 1
             record = dataclasses.replace(
                 record, seq=self._seq, t=round(self.clock(), 6), wall=time.time()
             )
             if sync:
-                self._write_samples()
                 self._write(record)
                 self._file.flush()
                 os.fsync(self._file.fileno())

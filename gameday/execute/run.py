@@ -6,11 +6,11 @@ rendering read it back afterwards.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import secrets
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,11 @@ from gameday import __version__
 from gameday.execute import notes
 from gameday.execute.journal import JOURNAL, Clock, JournalWriter, continuing
 from gameday.execute.lock import process_start
+from gameday.execute.resume import entries_of, entry_hash, file_hash
 from gameday.execute.runner import RunOptions, ScenarioRun
 from gameday.execute.view import View
 from gameday.model import journal as j
-from gameday.model.outcomes import Outcome
-from gameday.model.scenario import Drill, DrillEntry, Scenario
+from gameday.model.scenario import Drill, Scenario, to_jsonable
 from gameday.redact import find_secrets
 
 RESUME_GAP = 1.0
@@ -34,10 +34,6 @@ def new_run_dir(reports: Path, name: str) -> Path:
     path = reports / name / run_id
     path.mkdir(parents=True, exist_ok=False)
     return path
-
-
-def entries_of(subject: Scenario | Drill) -> tuple[DrillEntry, ...]:
-    return subject.entries if isinstance(subject, Drill) else (DrillEntry(subject, 1.0),)
 
 
 def execute(
@@ -78,7 +74,7 @@ def execute(
                     e.scenario.name,
                     e.weight,
                     str(Path(e.scenario.source).resolve()),
-                    file_hash(e.scenario.source),
+                    entry_hash(e.scenario),
                 )
                 for e in entries
             ),
@@ -91,45 +87,39 @@ def execute(
         ),
         sync=True,
     )
-    return run_dir, _run_entries(subject, journal, options, view, 0)
+    return run_dir, _run_entries(subject, journal, options, view, range(len(entries)))
 
 
 def resume(
-    run_dir: Path, subject: Scenario | Drill, options: RunOptions, view: View, start: int
+    run_dir: Path,
+    subject: Scenario | Drill,
+    options: RunOptions,
+    view: View,
+    todo: Collection[int],
+    fresh: tuple[str, ...] = (),
 ) -> bool:
-    """Runs entries `start`.. of `subject` into the existing journal of `run_dir`;
-    returns whether it was interrupted. The clock continues after the last record."""
+    """Runs entries `todo` of `subject` into the existing journal of `run_dir`; returns
+    whether it was interrupted. `seq` and the clock continue after the last record."""
     journal = continuing(run_dir / JOURNAL, gap=RESUME_GAP)
+    journal.redactor.add(find_secrets(to_jsonable(subject)))
     journal.write(
-        j.RunResumed(from_index=start, pid=os.getpid(), pid_start=process_start(os.getpid())),
+        j.RunResumed(
+            from_index=min(todo, default=0),
+            pid=os.getpid(),
+            pid_start=process_start(os.getpid()),
+            fresh=fresh,
+        ),
         sync=True,
     )
-    return _run_entries(subject, journal, options, view, start)
-
-
-def first_unfinished(records: list[j.Record]) -> int:
-    """Index of the first scenario without a finished (not interrupted) end."""
-    finished = set()
-    index = None
-    for record in records:
-        if isinstance(record, j.ScenarioStart):
-            index = record.index
-        elif isinstance(record, j.ScenarioEnd) and record.outcome != Outcome.INTERRUPTED:
-            finished.add(index)
-    count = next((len(r.entries) for r in records if isinstance(r, j.RunStart)), 0)
-    return next((i for i in range(count) if i not in finished), count)
-
-
-def file_hash(source: str) -> str:
-    """sha256 of a scenario or drill file as it is now ("" if it cannot be read)."""
-    try:
-        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
-    except OSError:
-        return ""
+    return _run_entries(subject, journal, options, view, todo)
 
 
 def _run_entries(
-    subject: Scenario | Drill, journal: JournalWriter, options: RunOptions, view: View, start: int
+    subject: Scenario | Drill,
+    journal: JournalWriter,
+    options: RunOptions,
+    view: View,
+    todo: Collection[int],
 ) -> bool:
     interrupted = False
     drill_deadline = subject.deadline if isinstance(subject, Drill) else None
@@ -143,7 +133,7 @@ def _run_entries(
     inbox.start()
     try:
         for index, entry in enumerate(entries_of(subject)):
-            if index >= start:
+            if index in todo:
                 current[0] = entry.scenario.name
                 ScenarioRun(
                     entry.scenario, journal, view, options, deadline_at, index, unreachable
