@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gameday.model.restore import RestoreStory
 from gameday.plugins.protocols import Landing, Sample
 
 
@@ -170,6 +171,8 @@ class ScenarioScore:
     bounds: tuple[Bound, ...] = ()
     abort_condition: str | None = None
     """The stop condition that tripped, for an aborted scenario."""
+    restore: RestoreStory | None = None
+    """Disaster-recovery scenarios: restore point, lost range, backup age, RTO phases."""
 
 
 @dataclass(frozen=True)

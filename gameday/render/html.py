@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
 from gameday.render.charts import timeline
+from gameday.render.restore import html_summary
 from gameday.render.summary import (
     burn_text,
     drill_formula_text,
@@ -53,5 +54,6 @@ def render_html(card: Scorecard) -> str:
         charts={s.name + str(i): _charts(s) for i, s in enumerate(card.scenarios)},
         happened={s.name + str(i): what_happened(s) for i, s in enumerate(card.scenarios)},
         drill_formula=drill_formula_text(card),
+        restore=html_summary(card),
         started=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(card.started_wall)),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
+from gameday.render.restore import markdown_summary
 from gameday.render.summary import (
     burn_text,
     drill_formula_text,
@@ -125,6 +126,7 @@ def render_markdown(card: Scorecard) -> str:
         f"Score **{card.score if card.score is not None else '-'}** (grade {card.grade}), verdict **{card.verdict}**.",
         "",
         *drill_formula(card),
+        *markdown_summary(card),
         "## Timeline",
         "",
     ]

@@ -10,6 +10,7 @@ from gameday.model.outcomes import Outcome, Verdict
 from gameday.model.scorecard import Note, ProbeReport, ScenarioScore, SloResult, StepResult
 from gameday.scoring import expect, findings, formula
 from gameday.scoring.recovery import assess, fault_held
+from gameday.scoring.restore import restore_story
 from gameday.scoring.segment import Segment
 from gameday.slo import evaluate as evaluate_slo
 
@@ -159,6 +160,7 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
         formula=score_formula,
         bounds=bounds,
         abort_condition=None if abort is None else abort.get("reason"),
+        restore=restore_story(seg, inject_t, recovery.impact_t, recovery.recovered_t, ttr),
     )
 
 

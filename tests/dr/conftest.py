@@ -18,6 +18,7 @@ from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
 from gameday.model.scorecard import ScenarioScore
+from gameday.render import render_all
 from gameday.score import score_journal
 from gameday.validate import load
 from tests.conftest import ROOT
@@ -65,7 +66,9 @@ def run_dr(tmp_path: Path) -> Any:
             PlainView(Console(file=log, width=200)),
         )
         records = read_journal(run_dir / JOURNAL)
-        (scenario,) = score_journal(records).scenarios
+        card = score_journal(records)
+        render_all(card, run_dir)
+        (scenario,) = card.scenarios
         return DrRun(scenario, records, run_dir, log.getvalue())
 
     return run

@@ -75,6 +75,21 @@ def test_pitr_drill_passes_and_its_rpo_matches_the_ground_truth(
     steps = {step.name: step for step in s.steps}
     assert steps["the sentinel written after the backup is back"].ok
     assert steps["reference data is unchanged"].ok
+    story = s.restore
+    assert story is not None and story.store == "postgres"
+    # The restore story: phases add up to the RTO, the backup is the one setup took.
+    assert abs(sum(took for _, took in story.rto_phases) - (s.time_to_recover or 0)) < 0.01
+    assert dict(story.rto_phases)["replay"] > 0 and dict(story.rto_phases)["restore"] > 0
+    assert story.backup_label == "gameday postgres-pitr"
+    assert 0 < (story.backup_age_at_disaster or 0) < 30
+    assert story.rpo == s.data_lost and story.rpo_objective == 5.0
+    if lost:
+        assert story.restore_point_seq == audit["restore_point_seq"]
+        assert story.lost_last_seq == lost[-1]
+    report = (ran.run_dir / "report.md").read_text()
+    assert "## Restore" in report and "gameday postgres-pitr" in report
+    assert "RPO (objective)" in (ran.run_dir / "report.html").read_text()
+    print(f"restore story: {story}")
 
 
 def test_a_stale_backup_fails_the_drill(postgres: Postgres, run_dr: Any, tmp_path: Any) -> None:
