@@ -37,7 +37,7 @@ def restore_story(
     if audit_event is None and backup is None:
         return None
     start = seg.events[0]
-    offset = float(start["wall"]) - float(start["t"])
+    offset = float(start.get("wall", 0.0)) - float(start.get("t", 0.0))
 
     def wall(t: float | None) -> float | None:
         return None if t is None else round(t + offset, 3)
