@@ -1,0 +1,168 @@
+"""The pieces DR drills are built from, on real files and processes: the `command`
+fault (including a crash mid-drill and `gameday recover`), real pid files, deleting a
+directory tree, and the audit arithmetic."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gameday.errors import RefusedError, TargetError
+from gameday.execute.journal import CRASH_AFTER
+from gameday.targets.local.command import CommandFault, CommandFaultParams
+from gameday.targets.local.datawriter import audit_records
+from gameday.targets.local.disk import FileDelete, FileDeleteParams
+from gameday.targets.local.selector import ProcessSelector, select_processes
+from gameday.targets.local.target import LocalParams, LocalSession
+from tests.cli.helpers import GAMEDAY, gameday
+from tests.conftest import DATA, ROOT
+
+
+def test_command_fault_selects_injects_and_reverts_idempotently(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    params = CommandFaultParams(
+        select=["echo", "one\n\ntwo"],
+        inject=["sh", "-c", 'echo hi > "$0" && echo done', str(marker)],
+        revert=["rm", "-f", str(marker)],
+    )
+    fault = CommandFault()
+    planned = fault.select(params, None)
+    assert planned.targets == ("one", "two") and not marker.exists()
+    applied = fault.inject(planned, params, None)
+    assert marker.read_text() == "hi\n" and applied.evidence["inject_output"] == "done\n"
+    fault.revert(applied, None)
+    fault.revert(applied, None)  # twice is harmless
+    assert not marker.exists()
+
+
+def test_command_fault_failures_are_errors_with_the_output(tmp_path: Path) -> None:
+    fault = CommandFault()
+    failing = CommandFaultParams(
+        inject=["sh", "-c", "echo no space left >&2; exit 3"], revert=["true"]
+    )
+    with pytest.raises(TargetError, match=r"exited 3.*no space left"):
+        fault.inject(fault.select(failing, None), failing, None)
+    hanging = CommandFaultParams(inject=["sleep", "30"], revert=["true"], timeout="300ms")
+    with pytest.raises(TargetError, match=r"timed out after 0\.3s"):
+        fault.inject(fault.select(hanging, None), hanging, None)
+    bad_select = CommandFaultParams(select=["false"], inject=["true"], revert=["true"])
+    with pytest.raises(TargetError, match="`select` command false exited 1"):
+        fault.select(bad_select, None)
+    empty = CommandFaultParams(select=["true"], inject=["true"], revert=["true"])
+    assert fault.select(empty, None).targets == ()  # an empty selection: the runner refuses it
+
+
+@pytest.mark.parametrize("point", ["injection-planned", "injection-applied", "phase:observe"])
+def test_a_crash_mid_drill_is_reverted_by_recover(tmp_path: Path, point: str) -> None:
+    marker = tmp_path / "marker"
+    proc = subprocess.run(
+        [
+            GAMEDAY,
+            "run",
+            str(DATA / "dr" / "command-fault.yaml"),
+            "--reports",
+            str(tmp_path / "r"),
+            "--auto-approve",
+            "--set",
+            f"marker={marker}",
+            "--set",
+            "duration=30s",
+        ],
+        cwd=ROOT,
+        env={**os.environ, CRASH_AFTER: point},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stdout[-2000:] + proc.stderr[-2000:]
+    if point != "injection-planned":
+        assert marker.exists(), "the crash happened before the fault landed"
+    (run_dir,) = (tmp_path / "r").glob("command-fault/*")
+    first = gameday("recover", str(run_dir))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert not marker.exists(), "recover did not run the revert command"
+    again = gameday("recover", str(run_dir))
+    assert again.returncode == 0 and "reverted" not in again.stdout.replace("nothing left", "")
+
+
+def test_the_drill_passes_end_to_end(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    done = gameday(
+        "run",
+        str(DATA / "dr" / "command-fault.yaml"),
+        "--reports",
+        str(tmp_path / "r"),
+        "--auto-approve",
+        "--set",
+        f"marker={marker}",
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert not marker.exists()
+
+
+def test_a_real_pid_file_with_more_lines_selects_its_first_line(tmp_path: Path) -> None:
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        pid_file = tmp_path / "postmaster.pid"
+        # PostgreSQL's layout: PID, data directory, start time, port, socket dir, ...
+        pid_file.write_text(f"{sleeper.pid}\n{tmp_path}\n1795890000\n5432\n/tmp\n127.0.0.1\n")
+        session = LocalSession(LocalParams())
+        found = select_processes(ProcessSelector(pid_file=str(pid_file)), session)
+        assert [p.pid for p in found] == [sleeper.pid]
+        pid_file.write_text("not-a-pid\n42\n")
+        with pytest.raises(TargetError, match="does not start with a PID"):
+            select_processes(ProcessSelector(pid_file=str(pid_file)), session)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_file_delete_removes_a_tree_and_puts_it_back(tmp_path: Path) -> None:
+    tree = tmp_path / "data"
+    (tree / "base" / "1").mkdir(parents=True)
+    (tree / "base" / "1" / "16384").write_bytes(b"\x00" * 8192)
+    (tree / "PG_VERSION").write_text("15\n")
+    os.chmod(tree, 0o700)
+    fault = FileDelete()
+    with pytest.raises(TargetError, match="is a directory"):
+        fault.select(FileDeleteParams(path=str(tree)), None)
+    params = FileDeleteParams(path=str(tree), recursive=True)
+    applied = fault.inject(fault.select(params, None), params, None)
+    assert applied.targets == (f"dir:{tree}",) and not tree.exists()
+    fault.revert(applied, None)
+    assert (tree / "base" / "1" / "16384").stat().st_size == 8192
+    assert (tree / "PG_VERSION").read_text() == "15\n" and tree.stat().st_mode & 0o777 == 0o700
+    # Restored by the runbook: the safety copy goes, the restored tree stays.
+    applied = fault.inject(fault.select(params, None), params, None)
+    tree.mkdir()
+    (tree / "restored").write_text("yes")
+    fault.revert(applied, None)
+    assert [p.name for p in tree.iterdir()] == ["restored"]
+    assert not Path(applied.undo["safety"]).exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/tmp", "/usr", str(Path.home()), str(Path.cwd())])
+def test_file_delete_refuses_trees_that_must_never_go(path: str) -> None:
+    with pytest.raises(RefusedError):
+        FileDelete().select(FileDeleteParams(path=path, recursive=True), None)
+
+
+def test_audit_arithmetic() -> None:
+    # 20 Hz writer: writes 1-10 acknowledged at t = 0.00 .. 0.45; 7 failed (never acked).
+    acked = {seq: (seq - 1) * 0.05 for seq in range(1, 11) if seq != 7}
+    # The store holds 1-4 and 8-10 (a restore, then new writes), 6 lost, and 7, which
+    # the writer never saw acknowledged (an ambiguous commit), and 3 replayed late.
+    stored = [1, 2, 4, 7, 8, 9, 10, 3]
+    a = audit_records(acked, stored, every=0.05, writer="w", store="test", attempted=10)
+    assert (a.acknowledged, a.missing) == (9, 2)  # 5 and 6
+    assert (a.first_missing_seq, a.last_missing_seq) == (5, 6)
+    assert a.lost_span == pytest.approx(0.25 - 0.20 + 0.05)  # t(6) - t(5) + one interval
+    assert (a.restore_point_seq, a.restore_point_t) == (4, pytest.approx(0.15))
+    assert a.lost_ranges == 1 and a.out_of_order == 1 and a.unacknowledged_kept == 1
+    holes = audit_records(acked, [1, 3, 5, 8], every=0.05, writer="w", store="t", attempted=10)
+    assert holes.lost_ranges == 4 and holes.restore_point_seq == 1  # 2 | 4 | 6 | 9-10
