@@ -1,19 +1,23 @@
 # The image `gameday schedule --image` points its CronJob at: gameday and nothing else.
 # Scenarios are not baked in: the CronJob mounts them from a ConfigMap at /gameday.
 # Nobody publishes this image for you: build it and push it to your own registry.
-#   docker build -t registry.example.com/your-team/gameday:0.1.0 .
-#   (podman/buildah work the same; BASE may name any image with Python >= 3.11 and pip)
+#   podman build -t registry.example.com/your-team/gameday:0.1.0 .   (or docker build)
+# BASE may be any image with Python >= 3.11 and its venv module (Debian: python3-venv);
+# tests/package/test_image.py builds it on a Debian base assembled with mmdebstrap.
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY gameday ./gameday
-# gameday/demo/files links to the demo's drill and scenarios; the wheel carries copies.
+# gameday/rbac links to deploy/rbac, gameday/demo/files to the demo's drill and scenarios.
+COPY deploy/rbac ./deploy/rbac
 COPY drills/demo.yaml ./drills/demo.yaml
 COPY scenarios/local ./scenarios/local
-RUN python3 -m pip install --no-cache-dir --disable-pip-version-check . && rm -rf /src
+RUN python3 -m venv /opt/gameday \
+    && /opt/gameday/bin/pip install --no-cache-dir --disable-pip-version-check . \
+    && rm -rf /src
+ENV PATH=/opt/gameday/bin:$PATH HOME=/tmp
 WORKDIR /work
 USER 65532:65532
-ENV HOME=/tmp
 ENTRYPOINT ["gameday"]
 CMD ["--help"]

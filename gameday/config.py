@@ -33,10 +33,20 @@ DEFAULT_SEVERITY: dict[str, Severity] = {
 }
 
 
+class ScheduleConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    image: str | None = Field(
+        None,
+        description="Image `gameday schedule` runs (built from the Dockerfile and pushed to "
+        "your registry); `--image` overrides it. No default: nobody publishes one for you.",
+    )
+
+
 class ProjectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lint: LintConfig = LintConfig()
     guardrails: GuardrailConfig = GuardrailConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
 
 
 def find_pyproject(start: Path) -> Path | None:

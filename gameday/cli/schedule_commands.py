@@ -14,8 +14,9 @@ def schedule(
     drill: Path = typer.Argument(..., help="A drill file (its `schedule` is the cron expression)."),
     emit: str = typer.Option("cronjob", help="`cronjob` (Kubernetes manifests) or `ics`."),
     namespace: str = typer.Option("gameday", help="Namespace the runner (CronJob) lives in."),
-    image: str = typer.Option(
-        "ghcr.io/gameday-dev/gameday:latest", help="Container image built from the Dockerfile."
+    image: str | None = typer.Option(
+        None,
+        help="Your image built from the Dockerfile (default: [tool.gameday.schedule] image).",
     ),
     cron: str | None = typer.Option(None, help="Override the drill's `schedule`."),
     set_: list[str] = typer.Option([], "--set", help="A param for the scheduled run: KEY=VALUE."),
@@ -49,7 +50,7 @@ def schedule(
     if emit == "ics":
         text = calendar(subject, when, occurrences)
     elif emit == "cronjob":
-        docs = manifests(subject, namespace, image, when, list(set_), push_metrics)
+        docs = manifests(subject, namespace, _image(image), when, list(set_), push_metrics)
         text = yaml.safe_dump_all(docs, sort_keys=False)
     else:
         raise UsageError(f"--emit {emit!r}", hint="use `cronjob` or `ics`")
@@ -57,3 +58,40 @@ def schedule(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8", newline="")  # keep the .ics CRLFs as written
+
+
+def _image(given: str | None) -> str:
+    from gameday.config import load_config
+    from gameday.errors import UsageError
+
+    image = given or load_config().schedule.image
+    if not image:
+        raise UsageError(
+            "no image for the CronJob",
+            hint="build one from gameday's Dockerfile, push it to your registry, and pass "
+            "--image REGISTRY/gameday:TAG (or set [tool.gameday.schedule] image in pyproject.toml)",
+        )
+    return image
+
+
+@app.command()
+def rbac(
+    namespace: str = typer.Option(..., help="Namespace of the runner's ServiceAccount."),
+    target: list[str] = typer.Option(
+        [], "--target", help="A namespace the runner may break (repeatable; default: --namespace)."
+    ),
+    cluster_faults: bool = typer.Option(
+        False, help="Also grant node faults and namespace-delete (opt-in, cluster-scoped)."
+    ),
+) -> None:
+    """Print the runner's RBAC for one team: kubectl apply -f - it.
+
+    Cluster-scoped objects are named after --namespace, so teams never overwrite each
+    other's bindings.
+    """
+    import yaml
+
+    from gameday.schedule.rbac import runner_rbac
+
+    docs = runner_rbac(namespace, list(target), cluster_faults)
+    typer.echo(yaml.safe_dump_all(docs, sort_keys=False), nl=False)

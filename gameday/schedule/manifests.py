@@ -3,7 +3,8 @@ in-cluster, from the project's container image (see the Dockerfile):
 
 - the runner's ServiceAccount, with the namespace Role (deploy/rbac/) bound in every
   namespace the drill's scenarios target, and the opt-in cluster role only when a
-  scenario needs it (node faults, namespace-delete);
+  scenario needs it (node faults, namespace-delete), cluster-scoped objects named after
+  the runner's namespace (schedule/rbac.py);
 - a ConfigMap holding the drill and its scenario files, mounted at /gameday with the
   same relative layout, so `ref:` paths keep working;
 - a PersistentVolumeClaim for reports (and gameday's state, so `gameday recover` can
@@ -15,23 +16,15 @@ in-cluster, from the project's container image (see the Dockerfile):
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gameday.guardrails import NODE_FAULTS
 from gameday.model.scenario import Drill
+from gameday.schedule.rbac import RUNNER, runner_rbac
 
 CLUSTER_FAULTS = (*NODE_FAULTS, "namespace-delete")
 MOUNT, REPORTS = "/gameday", "/reports"
-RUNNER = "gameday-runner"
-
-
-def _rbac(name: str) -> list[dict[str, Any]]:
-    text = resources.files("gameday").joinpath(f"rbac/{name}").read_text(encoding="utf-8")
-    return [d for d in yaml.safe_load_all(text) if d]
 
 
 def _key(relative: str) -> str:
@@ -69,26 +62,12 @@ def manifests(
     )
     docs: list[dict[str, Any]] = [
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}},
-        {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": {"name": RUNNER, "namespace": namespace},
-        },
+        *runner_rbac(
+            namespace,
+            target_namespaces,
+            cluster_faults=any(e.scenario.fault.type in CLUSTER_FAULTS for e in drill.entries),
+        ),
     ]
-    for doc in _rbac("namespace-role.yaml"):
-        if doc["kind"] in ("Role", "RoleBinding"):
-            for target in target_namespaces:
-                copy = yaml.safe_load(yaml.safe_dump(doc))
-                copy["metadata"]["namespace"] = target
-                if copy["kind"] == "RoleBinding":
-                    copy["subjects"] = [
-                        {"kind": "ServiceAccount", "name": RUNNER, "namespace": namespace}
-                    ]
-                docs.append(copy)
-        elif doc["kind"].startswith("Cluster"):
-            docs.append(_bound(doc, namespace))
-    if any(e.scenario.fault.type in CLUSTER_FAULTS for e in drill.entries):
-        docs += [_bound(d, namespace) for d in _rbac("cluster-faults-clusterrole.yaml")]
     docs.append(
         {
             "apiVersion": "v1",
@@ -112,13 +91,6 @@ def manifests(
         _cronjob(name, namespace, image, schedule, drill_path, files, overrides, push_metrics)
     )
     return docs
-
-
-def _bound(doc: dict[str, Any], namespace: str) -> dict[str, Any]:
-    copy: dict[str, Any] = yaml.safe_load(yaml.safe_dump(doc))
-    if copy["kind"] == "ClusterRoleBinding":
-        copy["subjects"] = [{"kind": "ServiceAccount", "name": RUNNER, "namespace": namespace}]
-    return copy
 
 
 def command(

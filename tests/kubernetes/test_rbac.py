@@ -17,6 +17,7 @@ from gameday.execute.journal import JOURNAL, read_journal
 from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
+from gameday.schedule.rbac import runner_rbac
 from gameday.score import score_journal
 from gameday.validate import load
 from tests.conftest import DATA, ROOT
@@ -26,13 +27,13 @@ CLUSTER_ROLE = ROOT / "deploy" / "rbac" / "cluster-faults-clusterrole.yaml"
 
 
 def apply_role(api: Any, namespace: str, manifest: Path = ROLE) -> None:
-    docs = list(yaml.safe_load_all(manifest.read_text()))
+    """The runner's RBAC as `gameday rbac` emits it from deploy/rbac/: ROLE for the
+    namespaced objects and the namespace reader, CLUSTER_ROLE for the opt-in pair."""
+    docs = runner_rbac(namespace, cluster_faults=manifest == CLUSTER_ROLE)
+    if manifest == CLUSTER_ROLE:
+        docs = [d for d in docs if d["metadata"]["name"].startswith("gameday-cluster-faults")]
     for doc in docs:
         if doc["kind"].startswith("Cluster"):
-            doc["metadata"]["name"] += f"-{namespace}"
-            if doc["kind"] == "ClusterRoleBinding":
-                doc["roleRef"]["name"] += f"-{namespace}"
-                doc["subjects"][0]["namespace"] = namespace
             utils.create_from_dict(api, doc)
         else:
             utils.create_from_dict(api, doc, namespace=namespace)

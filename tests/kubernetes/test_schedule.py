@@ -31,6 +31,8 @@ def emitted(namespace: str, workload: str, tmp_path: Path) -> list[dict[str, Any
         str(DRILL),
         "--namespace",
         namespace,
+        "--image",
+        "localhost/gameday:test",
         "--set",
         f"namespace={workload}",
         "-o",
