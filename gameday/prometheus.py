@@ -82,14 +82,24 @@ class PrometheusClient:
         )
 
     def instant(self, expr: str, at: float) -> list[Series]:
-        result = self._ask(expr, lambda: self.api.custom_query(expr, params={"time": at}))
+        result: Any = self._ask(
+            expr, lambda: self.api.custom_query(expr, params={"time": f"{at:.3f}"})
+        )
+        if len(result) == 2 and not isinstance(result[0], dict):  # a scalar: [t, "v"]
+            return [Series({}, [(float(result[0]), float(result[1]))])]
         return [_series(r) for r in result]
 
     def range(self, expr: str, start: float, end: float, step: float) -> list[Series]:
+        """Evaluated from `start` to `end` exactly: the client library rounds its datetimes
+        to whole seconds, so the Unix times are passed as params, which it lets win."""
         result = self._ask(
             expr,
             lambda: self.api.custom_query_range(
-                expr, _when(start), _when(end), f"{max(step, 0.001):g}"
+                expr,
+                _when(start),
+                _when(end),
+                f"{max(step, 0.001):g}",
+                params={"start": f"{start:.3f}", "end": f"{end:.3f}"},
             ),
         )
         return [_series(r) for r in result]

@@ -4,15 +4,19 @@ burn rate, from probe samples or from the PromQL numbers the runner journaled.
 Availability burns error budget: burned = (1 - good/total) / (1 - objective), and a
 missed availability SLO scores 100 x (2 - burned), reaching 0 at twice the budget.
 A burn-rate SLO is missed when both windows of a pair burn faster than its factor at
-the same moment; it scores 100 x (2 - worst / factor) the same way.
+the same moment; it scores 100 x (2 - worst / factor) the same way. Latency and
+threshold misses fall linearly from 100 at the bound to 0 at 3x it.
 A PromQL SLI that could not be measured (no series, query refused) is missed, score 0.
+A window with no traffic (0/0) is neither met nor missed (`met` None: the scenario is
+at best inconclusive); NaN never satisfies an objective.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from gameday.measure import percentile, window
+from gameday.measure import linear_score, percentile, window
 from gameday.model.scorecard import SloResult
 from gameday.plugins.protocols import Sample
 
@@ -55,7 +59,7 @@ def evaluate(
             met,
             None,
             f"{len(samples)} samples",
-            100.0 if met else 0.0,
+            _bound_score(measured, slo["below"]),
         )
     values = [s.value for s in samples if s.value is not None]
     low, high = min(values, default=None), max(values, default=None)
@@ -66,12 +70,21 @@ def evaluate(
     )
     measured = high if slo.get("below") is not None else low
     return SloResult(
-        name, kind, objective, measured, met, None, f"range {low}..{high}", 100.0 if met else 0.0
+        name,
+        kind,
+        objective,
+        measured,
+        met,
+        None,
+        f"range {low}..{high}",
+        100.0 if met else _threshold_score(low, high, slo),
     )
 
 
 def _availability(slo: dict[str, Any], objective: str, ratio: float, detail: str) -> SloResult:
     """Good/total against the objective, and how much of the error budget that burned."""
+    if not _finite(ratio):
+        return SloResult(slo["name"], slo["kind"], objective, None, False, None, detail, 0.0)
     allowed = 1.0 - slo["objective"]
     burned = (1.0 - ratio) / allowed if allowed > 0 else (0.0 if ratio == 1.0 else None)
     met = ratio >= slo["objective"]
@@ -104,15 +117,37 @@ def _from_prometheus(
         )
     if kind == "availability":
         errors, total = measured["errors"], measured["total"]
+        if measured.get("no_traffic") or not total:
+            return SloResult(
+                name,
+                kind,
+                objective,
+                None,
+                None,
+                detail=f"no traffic over {measured['window']}"
+                " (0 requests counted by Prometheus): neither met nor missed",
+            )
         detail = f"{total - errors:g}/{total:g} good over {measured['window']} (Prometheus)"
         return _availability(slo, objective, 1.0 - errors / total, detail)
     if kind == "burn-rate":
-        worst, parts = 0.0, []
+        worst, parts, seen = 0.0, [], 0
         for pair in measured["pairs"]:
-            both = max((min(p[1], p[2]) for p in pair["points"]), default=0.0)
+            # a moment where either window saw no traffic (0/0) says nothing: skipped
+            known = [p for p in pair["points"] if _finite(p[1]) and _finite(p[2])]
+            seen += len(known)
+            both = max((min(p[1], p[2]) for p in known), default=0.0)
             worst = max(worst, both / pair["factor"])
             parts.append(
                 f"{_span(pair['long'])}/{_span(pair['short'])}: peak {both:.1f}x (pages at {pair['factor']:g}x)"
+            )
+        if not seen:
+            return SloResult(
+                name,
+                kind,
+                objective,
+                None,
+                None,
+                detail="no traffic in either window at any moment: neither met nor missed",
             )
         met = worst <= 1.0
         return SloResult(
@@ -127,7 +162,7 @@ def _from_prometheus(
         )
     if kind == "latency":
         seconds = measured["seconds"]
-        met = seconds <= slo["below"]
+        met = _finite(seconds) and seconds <= slo["below"]
         return SloResult(
             name,
             kind,
@@ -136,11 +171,14 @@ def _from_prometheus(
             met,
             None,
             "histogram_quantile (Prometheus)",
-            100.0 if met else 0.0,
+            100.0 if met else _bound_score(seconds, slo["below"]),
         )
     low, high = measured["min"], measured["max"]
-    met = (slo.get("below") is None or high < slo["below"]) and (
-        slo.get("above") is None or low > slo["above"]
+    met = (
+        _finite(low)
+        and _finite(high)
+        and (slo.get("below") is None or high < slo["below"])
+        and (slo.get("above") is None or low > slo["above"])
     )
     value = high if slo.get("below") is not None else low
     return SloResult(
@@ -151,8 +189,34 @@ def _from_prometheus(
         met,
         None,
         f"range {low:g}..{high:g} (PromQL)",
-        100.0 if met else 0.0,
+        100.0 if met else _threshold_score(low, high, slo),
     )
+
+
+def _bound_score(measured: float | None, bound: float) -> float:
+    """100 within the bound, falling linearly to 0 at 3x the bound (by the size of the miss)."""
+    if not _finite(measured) or measured is None:
+        return 0.0
+    return round(linear_score(measured, bound, 3.0), 1)
+
+
+def _threshold_score(low: float | None, high: float | None, slo: dict[str, Any]) -> float:
+    """The worse of the two bounds, each scored by how far past it the value went
+    (relative to the bound; 0 for a bound of 0, where "how far" has no scale)."""
+    scores = []
+    if slo.get("below") is not None:
+        below = slo["below"]
+        scores.append(_bound_score(high, below) if below > 0 and _finite(high) else 0.0)
+    if slo.get("above") is not None:
+        above = slo["above"]
+        ok = above > 0 and _finite(low) and low is not None and low > 0
+        scores.append(_bound_score(above * above / low, above) if ok and low else 0.0)
+    return min(scores, default=0.0)
+
+
+def _finite(value: Any) -> bool:
+    """NaN (or a missing value) never satisfies an objective."""
+    return isinstance(value, int | float) and math.isfinite(value)
 
 
 def _span(seconds: float) -> str:

@@ -1,8 +1,12 @@
 """Measures Prometheus SLIs over the fault window once it has closed, and journals the
 raw numbers (`sli-measured`), so scoring stays a pure function of the journal.
 
-The fault window is [injection, start of verify] in Unix time; `W` below is its length.
+The fault window is [injection, start of verify] in Unix time; `W` below is its length,
+in milliseconds, so the query covers exactly the scored window (never rounded to whole
+seconds). An error (or good) counter with no series yet counts as zero while the total
+exists: such series only appear after the first error, and again after a restart.
 - ratio SLIs: sum(increase(errors[W])) and sum(increase(total[W])) at the window's end;
+  a total of 0 is "no traffic" (journaled, judged neither met nor missed);
 - burn rate: for each (long, short) pair, the error ratio over each window divided by
   the budget (1 - objective), sampled across the fault window;
 - histogram latency: histogram_quantile over increase(buckets[W]);
@@ -31,7 +35,8 @@ def measure(client: PrometheusClient, slo: Slo, start: float, end: float) -> dic
 
 
 def _window(start: float, end: float) -> str:
-    return f"{max(1, math.ceil(end - start))}s"
+    """The span as a PromQL duration, to the millisecond."""
+    return f"{max(1, round((end - start) * 1000))}ms"
 
 
 def _step(start: float, end: float) -> float:
@@ -39,9 +44,13 @@ def _step(start: float, end: float) -> float:
 
 
 def _errors(sli: dict[str, str], window: str) -> str:
+    """Errors counted in the window; an absent numerator series counts as 0."""
     if "errors" in sli:
-        return f"sum(increase({sli['errors']}[{window}]))"
-    return f"(sum(increase({sli['total']}[{window}])) - sum(increase({sli['good']}[{window}])))"
+        return f"(sum(increase({sli['errors']}[{window}])) or vector(0))"
+    return (
+        f"(sum(increase({sli['total']}[{window}])) - "
+        f"(sum(increase({sli['good']}[{window}])) or vector(0)))"
+    )
 
 
 def _measure(client: PrometheusClient, slo: Slo, start: float, end: float) -> dict[str, Any]:
@@ -50,11 +59,10 @@ def _measure(client: PrometheusClient, slo: Slo, start: float, end: float) -> di
     if slo.kind == "availability":
         total = client.value(f"sum(increase({sli['total']}[{window}]))", end)
         errors = client.value(_errors(sli, window), end)
-        if total <= 0:
-            raise NoSeries(
-                f"no events counted by {sli['total']} in the fault window",
-                hint="the service saw no traffic, or the counter is not scraped",
-            )
+        if math.isnan(total) or total <= 0:
+            return {"errors": 0.0, "total": 0.0, "window": window, "no_traffic": True}
+        if math.isnan(errors):
+            raise NoSeries(f"the error count of {sli['total']} is NaN over {window}")
         return {"errors": round(errors, 6), "total": round(total, 6), "window": window}
     if slo.kind == "burn-rate":
         budget = 1.0 - (slo.objective or 0.0)
@@ -71,7 +79,7 @@ def _measure(client: PrometheusClient, slo: Slo, start: float, end: float) -> di
                     )
                 series[name] = dict(found[0].points)
             times = sorted(set(series["long"]) & set(series["short"]))
-            points = [[t, series["long"][t], series["short"][t]] for t in times]
+            points = [[t, _number(series["long"][t]), _number(series["short"][t])] for t in times]
             pairs.append({"long": long, "short": short, "factor": factor, "points": points})
         return {"pairs": pairs}
     if slo.kind == "latency" and sli.get("type") == "histogram":
@@ -90,3 +98,8 @@ def _measure(client: PrometheusClient, slo: Slo, start: float, end: float) -> di
         )
     sampled = found[0].points[:: max(1, len(found[0].points) // MAX_POINTS)]
     return {"min": min(values), "max": max(values), "points": sampled, "series": len(found)}
+
+
+def _number(value: float) -> float | None:
+    """A journal-safe value: NaN (0/0, no traffic at that moment) becomes None."""
+    return None if math.isnan(value) else value

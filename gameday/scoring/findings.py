@@ -109,6 +109,15 @@ def alerts(
     return tuple(found)
 
 
+def alert_findings(found: Findings, alerts: tuple[AlertResult, ...], blind: str | None) -> None:
+    """A late or missed alert is a failure; an unknown one a doubt."""
+    for alert in alerts:
+        if alert.status == "unknown":
+            found.doubts.append(alert_reason(alert, blind))
+        elif alert.status != "on time":
+            found.failures.append(alert_reason(alert))
+
+
 def alert_reason(alert: AlertResult, blind: str | None = None) -> str:
     if alert.status == "missed":
         return (

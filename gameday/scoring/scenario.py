@@ -7,7 +7,14 @@ from typing import Any
 
 from gameday.measure import outages, phase_stats, recovered_at, time_to_detect, window
 from gameday.model.outcomes import Outcome, Verdict
-from gameday.model.scorecard import Note, ProbeReport, ScenarioScore, SloResult, StepResult
+from gameday.model.scorecard import (
+    AlertResult,
+    Note,
+    ProbeReport,
+    ScenarioScore,
+    SloResult,
+    StepResult,
+)
 from gameday.scoring import expect, findings, formula
 from gameday.scoring.recovery import assess, fault_held
 from gameday.scoring.restore import restore_story
@@ -40,28 +47,14 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
         probe_report(seg, p, inject_t, end_t, stabilization) for p in spec["steady_state"]["probes"]
     )
     alerts = findings.alerts(seg, spec, inject_t, end_t)
-    fired = [a for a in alerts if a.fired_at is not None and a.time_to_detect is not None]
-    first_alert = min(fired, key=lambda a: a.fired_at or 0.0, default=None)
-    detected = (
-        None if first_alert is None else (f"alert {first_alert.name}", first_alert.fired_at or 0.0)
-    )
-    recovery = assess(seg, probes, inject_t, detected)
+    recovery = assess(seg, probes, inject_t, _first_alert(alerts))
     ttr = recovery.time_to_recover
     expected = expect.Expectation.of(spec)
     whole = tuple(
         evaluate_slo(s, seg.samples, inject_t, verify_t, seg.first("sli-measured", slo=s["name"]))
         for s in spec.get("slos", ())
     )
-    slos = whole
-    if expected is not None and recovery.recovered_t is not None:
-        # the objectives hold outside the breach: from recovery to the end of verification
-        after = seg.t("phase", phase="rollback") or end_t
-        slos = tuple(
-            _outside(evaluate_slo(s, seg.samples, recovery.recovered_t, after, None), w)
-            if s.get("probe")
-            else w
-            for s, w in zip(spec.get("slos", ()), whole, strict=True)
-        )
+    slos = whole if expected is None else _outside_breach(seg, whole, recovery.recovered_t, end_t)
     audit = seg.first("data-audit")
     lost = audit["audit"]["lost_span"] if audit else None
     injection = (seg.first("injection-applied") or seg.first("plan") or {}).get("injection", {})
@@ -72,12 +65,10 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
 
     found = findings.Findings(findings.outcome_failures(seg, outcome, end_event, touched))
     found.failures += findings.objective_failures(slos, recovery.status, ttr, lost, spec)
-    blind = findings.source_unreachable(seg, inject_t, end_t) if inject_t is not None else None
-    for alert in alerts:
-        if alert.status == "unknown":
-            found.doubts.append(findings.alert_reason(alert, blind))
-        elif alert.status != "on time":
-            found.failures.append(findings.alert_reason(alert))
+    if inject_t is not None:  # e.g. no traffic: such an SLO never passes a scenario by itself
+        found.doubts += [f"SLO '{s.name}' not judged: {s.detail}" for s in slos if s.met is None]
+    if inject_t is not None:
+        findings.alert_findings(found, alerts, findings.source_unreachable(seg, inject_t, end_t))
     doubt = findings.landing_doubt(landed)
     if doubt and outcome == Outcome.COMPLETED:
         found.doubts.insert(0, doubt)
@@ -231,6 +222,26 @@ def _abort_reaction(trigger: dict[str, Any] | None, revert_t: float | None) -> f
         return None
     known = float(trigger.get("known_t", trigger["t"]))
     return round(revert_t - known, 4)
+
+
+def _first_alert(alerts: tuple[AlertResult, ...]) -> tuple[str, float] | None:
+    """(what, when) of the first expected alert seen firing after the injection."""
+    fired = [a for a in alerts if a.fired_at is not None and a.time_to_detect is not None]
+    first = min(fired, key=lambda a: a.fired_at or 0.0, default=None)
+    return None if first is None else (f"alert {first.name}", first.fired_at or 0.0)
+
+
+def _outside_breach(
+    seg: Segment, whole: tuple[SloResult, ...], recovered_t: float | None, end_t: float
+) -> tuple[SloResult, ...]:
+    """With `expect.breach`, probe SLOs hold from recovery to the end of verification."""
+    if recovered_t is None:
+        return whole
+    after = seg.t("phase", phase="rollback") or end_t
+    return tuple(
+        _outside(evaluate_slo(s, seg.samples, recovered_t, after, None), w) if s.get("probe") else w
+        for s, w in zip(seg.spec.get("slos", ()), whole, strict=True)
+    )
 
 
 def _outside(after: SloResult, whole: SloResult) -> SloResult:
