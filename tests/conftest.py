@@ -14,6 +14,30 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 
 
+TIERS = {
+    "cluster": ("kubeconfig", "api", "workload"),
+    "monitoring": ("monitoring", "pushgateway", "prometheus"),
+    "browser": ("chromium", "browser"),
+    "demo": ("stack", "run_scenario"),
+}
+"""Test tiers by the real component a test needs, read off the fixtures it uses (their
+closure), so a new test lands in the right tier without anyone marking it."""
+TIER_DIRS = {"kubernetes": "cluster", "monitoring": "monitoring", "dr": "db"}
+"""Directories whose every test needs that component (e.g. started by a module fixture)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        parts = item.path.relative_to(ROOT / "tests").parts
+        tiers = {tier for tier, names in TIERS.items() if used & set(names)}
+        tiers |= {TIER_DIRS[part] for part in parts[:-1] if part in TIER_DIRS}
+        if "browser" in item.path.name:
+            tiers.add("browser")
+        for tier in sorted(tiers):
+            item.add_marker(getattr(pytest.mark, tier))
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
