@@ -62,6 +62,11 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
+SECRET_ROLE = "drill_secret"
+SECRET_PASSWORD = "Pg-drill-S3cret-4711"
+"""A role that must authenticate with a password (scram-sha-256), for the secrets test."""
+
+
 @dataclass
 class Postgres:
     """PostgreSQL with WAL archiving every second (1 MiB segments) into `archive`."""
@@ -120,7 +125,19 @@ class Postgres:
                 f"archive_command = 'test ! -f {server.archive}/%f && cp %p {server.archive}/%f'\n"
                 "max_wal_senders = 4\nshared_buffers = 16MB\nlog_timezone = 'UTC'\n"
             )
+        hba = server.data / "pg_hba.conf"
+        hba.write_text(f"host all {SECRET_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
         server.pg_ctl("start")
+        _run(
+            [
+                str(server.bin / "psql"),
+                server.dsn,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                f"CREATE ROLE {SECRET_ROLE} LOGIN SUPERUSER PASSWORD '{SECRET_PASSWORD}'",
+            ],
+        )
         return server
 
     def pg_ctl(self, action: str) -> None:

@@ -4,11 +4,19 @@ from the restored server with psql, not through gameday."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
-from tests.dr.servers import Postgres
+import yaml
+
+from gameday.execute.journal import CRASH_AFTER, JOURNAL, read_journal
+from tests.cli.helpers import GAMEDAY, gameday
+from tests.conftest import DATA, ROOT
+from tests.dr.servers import SECRET_PASSWORD, SECRET_ROLE, Postgres
 
 
 def params(pg: Postgres, **extra: Any) -> dict[str, Any]:
@@ -108,3 +116,98 @@ def test_a_stale_backup_fails_the_drill(postgres: Postgres, run_dr: Any, tmp_pat
     assert "stale" in s.reasons[0] and "bound 2s" in s.reasons[0]
     # The safety net put the lost data directory back and started it again.
     assert subprocess.run([str(postgres.bin / "pg_isready"), "-d", postgres.dsn]).returncode == 0
+
+
+def _run_file(tmp_path: Path, name: str, values: dict[str, Any], env: dict[str, str]) -> Path:
+    values_file = tmp_path / f"{name}-values.yaml"
+    values_file.write_text(yaml.safe_dump(values))
+    reports = tmp_path / name
+    subprocess.run(
+        [
+            GAMEDAY,
+            "run",
+            str(DATA / "dr" / "postgres-secret.yaml"),
+            "--values",
+            str(values_file),
+            "--reports",
+            str(reports),
+            "--auto-approve",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    (run_dir,) = reports.glob("postgres-secret/*")
+    return run_dir
+
+
+def _acked(run_dir: Path) -> tuple[int, list[str]]:
+    rows = [
+        row for r in read_journal(run_dir / JOURNAL) if r["type"] == "samples" for row in r["s"]
+    ]
+    return sum(row[1] for row in rows), [row[4] for row in rows if not row[1]]
+
+
+def test_store_passwords_are_used_and_never_written(postgres: Postgres, tmp_path: Path) -> None:
+    dsn = postgres.dsn.replace("user=postgres", f"user={SECRET_ROLE}")
+    by_param = _run_file(tmp_path, "param", {"dsn": dsn, "password": SECRET_PASSWORD}, {})
+    by_env = _run_file(
+        tmp_path,
+        "env",
+        {"dsn": dsn, "password_env": "DRILL_PG_PASSWORD"},
+        {"DRILL_PG_PASSWORD": SECRET_PASSWORD},
+    )
+    wrong = _run_file(tmp_path, "wrong", {"dsn": dsn, "password": SECRET_PASSWORD[::-1]}, {})
+    assert _acked(by_param)[0] > 5 and _acked(by_env)[0] > 5  # the password worked
+    acked, errors = _acked(wrong)
+    assert acked == 0 and errors and "password authentication failed" in errors[0]
+    for run_dir in (by_param, by_env, wrong):
+        for path in run_dir.iterdir():
+            text = path.read_text(errors="replace")
+            assert SECRET_PASSWORD not in text and SECRET_PASSWORD[::-1] not in text, path
+
+
+def test_a_crash_mid_disaster_is_undone_by_recover(postgres: Postgres, tmp_path: Path) -> None:
+    """SIGKILL the runner while the data directory is lost: `gameday recover` runs the
+    fault's revert from the journal, which puts the directory back and starts the server."""
+    values = tmp_path / "values.yaml"
+    values.write_text(yaml.safe_dump(params(postgres)))
+    proc = subprocess.run(
+        [
+            GAMEDAY,
+            "run",
+            str(ROOT / "scenarios" / "dr" / "postgres-pitr.yaml"),
+            "--values",
+            str(values),
+            "--reports",
+            str(tmp_path / "r"),
+            "--auto-approve",
+        ],
+        cwd=ROOT,
+        env={**os.environ, CRASH_AFTER: "phase:observe"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stdout[-2000:]
+    assert not postgres.data.exists(), "the disaster did not happen before the crash"
+    (run_dir,) = (tmp_path / "r").glob("postgres-pitr/*")
+    done = gameday("recover", str(run_dir), timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ready = subprocess.run([str(postgres.bin / "pg_isready"), "-d", postgres.dsn], check=False)
+    assert ready.returncode == 0 and postgres.data.exists()
+    rows = subprocess.run(
+        [
+            str(postgres.bin / "psql"),
+            postgres.dsn,
+            "-Atc",
+            "SELECT count(*) FROM gameday_reference",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    assert rows.strip() == "1000"  # the original data directory, not an empty one
