@@ -9,16 +9,11 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from gameday.model.scenario import Drill
+from gameday.model.scenario import Drill, Scenario
 
-EXPECTED_MISS = {
-    "store-outage": (
-        "the web tier has no cache or fallback for the store, so every page fails while the "
-        "store is down: its availability SLO (99.5%) is missed, and the report shows how much "
-        "error budget the outage burned"
-    ),
-}
-"""Scenarios of the demo drill expected to fail, with the reason; every other one passes."""
+EXPECTED_MISS: dict[str, str] = {}
+"""Scenarios of the demo drill expected to fail, with the reason; every other one passes.
+None today: store-outage's breach is its hypothesis (`expect.breach`), judged by bounds."""
 
 
 def packaged_drill() -> Path:
@@ -34,6 +29,26 @@ def expectations(drill: Drill) -> list[str]:
         why = EXPECTED_MISS.get(scenario.name)
         if why:
             lines.append(f"  {scenario.name}: expected to MISS its SLO: {why}")
+        elif scenario.expect is not None:
+            lines.append(
+                f"  {scenario.name}: expected to BREACH its SLOs while the fault is in "
+                f"place, within bounds ({_bounds(scenario)}); it passes only if the "
+                "breach is what the hypothesis says"
+            )
         else:
             lines.append(f"  {scenario.name}: expected to hold its SLOs ({scenario.description})")
     return lines
+
+
+def _bounds(scenario: Scenario) -> str:
+    breach = scenario.expect.breach if scenario.expect else None
+    if breach is None:
+        return ""
+    parts = [
+        f"detected within {breach.detect_within:g}s" if breach.detect_within is not None else "",
+        f"recovered within {breach.recover_within:g}s of the fault's end"
+        if breach.recover_within is not None
+        else "",
+        f"at most {breach.max_burn:g} error budgets burned" if breach.max_burn is not None else "",
+    ]
+    return ", ".join(p for p in parts if p)

@@ -133,3 +133,21 @@ def test_aborted_names_the_condition_and_measures_from_when_the_sample_was_known
 def test_dry_run_is_its_own_verdict() -> None:
     (s,) = score_journal(journal(CLEAN, outcome="dry-run")).scenarios
     assert (s.verdict, s.score) == ("dry-run", None)
+
+
+def test_junit_marks_an_error_as_error_and_an_inconclusive_as_failure() -> None:
+    from xml.etree import ElementTree as ET
+
+    from gameday.render.junit import render_junit
+
+    card = score_journal(
+        two(
+            journal(CLEAN, name="a", outcome="error"), journal(CLEAN, name="b", landed=None), (1, 1)
+        )
+    )
+    suite = ET.fromstring(render_junit(card).split("\n", 1)[1])
+    assert (suite.get("errors"), suite.get("failures"), suite.get("skipped")) == ("1", "1", "0")
+    a, b = suite.iter("testcase")
+    assert a.find("error") is not None and a.find("failure") is None
+    failure = b.find("failure")
+    assert failure is not None and (failure.get("message") or "").startswith("inconclusive: ")
