@@ -1,5 +1,5 @@
 """Plugins load lazily: validating a local scenario or drill imports neither the
-Kubernetes nor the Prometheus client.
+Kubernetes nor the Prometheus client, nor Jinja2's sandbox when nothing is templated.
 
 Each case runs `gameday validate` in a fresh interpreter and reads its `sys.modules`,
 so an import anywhere on the path (CLI, registry, validate, a plugin module) is seen.
@@ -53,6 +53,41 @@ def test_local_drill_imports_no_cluster_or_monitoring_client() -> None:
     code, modules = loaded(ROOT / "drills" / "demo.yaml")
     assert code == 0
     assert not {m for m in HEAVY if m in modules}
+
+
+UNTEMPLATED = """\
+apiVersion: gameday/v1
+kind: Scenario
+metadata: {name: plain-kill, owner: sre, hypothesis: the web tier survives losing a replica}
+target: {kind: local}
+steady_state:
+  probes:
+    - {name: home, type: http, params: {url: "http://127.0.0.1:1/"}}
+slo:
+  - {name: availability, probe: home, availability: 90%}
+fault:
+  type: process-kill
+  params: {service: "web:*", count: 1}
+  duration: 2s
+"""
+
+
+def test_untemplated_scenario_does_not_import_the_sandbox(tmp_path: Path) -> None:
+    path = tmp_path / "plain.yaml"
+    path.write_text(UNTEMPLATED)
+    code, modules = loaded(path)
+    assert code == 0, "the fixture scenario must itself be valid"
+    assert not {"jinja2.sandbox", "gameday.sandbox"} & modules
+    assert "gameday.targets.local.faults" in modules  # the plugin it names was loaded
+
+
+def test_templated_scenario_imports_the_sandbox(tmp_path: Path) -> None:
+    """Negative control for the one above: the same file with one template does."""
+    path = tmp_path / "templated.yaml"
+    path.write_text(UNTEMPLATED.replace('"http://127.0.0.1:1/"', '"http://127.0.0.1:{{ 1 }}/"'))
+    code, modules = loaded(path)
+    assert code == 0
+    assert "jinja2.sandbox" in modules
 
 
 def test_the_check_sees_a_heavy_import() -> None:
