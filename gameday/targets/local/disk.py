@@ -11,18 +11,18 @@ import uuid
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import ByteSize, Field, model_validator
+from pydantic import Field, model_validator
 
 from gameday.errors import RefusedError, TargetError
 from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
-from gameday.spec.units import Ratio
+from gameday.spec.units import Ratio, Size
 from gameday.state import state_dir
 
 
 class DiskFillParams(PluginParams):
     path: str = Field(description="Directory on the filesystem to fill.")
-    size: ByteSize | None = Field(None, description="Bytes to write, e.g. 500MiB.")
+    size: Size | None = Field(None, description="Bytes to write, e.g. 500MiB.")
     percent: Ratio | None = Field(
         None, description="Fill the filesystem until this fraction is used."
     )

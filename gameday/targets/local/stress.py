@@ -16,11 +16,11 @@ import uuid
 from typing import Any, ClassVar
 
 import psutil
-from pydantic import ByteSize, Field
+from pydantic import Field
 
 from gameday.plugins.protocols import Injection, Landing
 from gameday.spec.base import PluginParams
-from gameday.spec.units import Duration, Ratio
+from gameday.spec.units import Duration, Ratio, Size
 
 TOKEN_VARIABLE = "GAMEDAY_INJECTION"
 _started: dict[str, subprocess.Popen[bytes]] = {}
@@ -42,7 +42,7 @@ class CpuStressParams(StressParams):
 
 
 class MemoryStressParams(StressParams):
-    size: ByteSize = Field(description="Memory to hold, e.g. 256MiB.")
+    size: Size = Field(description="Memory to hold, e.g. 256MiB.")
 
 
 def _engine(params: StressParams) -> str:
