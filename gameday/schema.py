@@ -8,8 +8,8 @@ every plugin's `Params` model, so that a standard validator agrees with `validat
   `params`, `apiVersion` and `kind`) may be a `{{ template }}` string instead. Drills
   are not rendered, so their values may not.
 - Durations, ratios and sizes are strings with the exact patterns the parser uses.
-- Cross-field rules JSON Schema can express are in the schema; `INEXPRESSIBLE` lists
-  the ones it cannot (they are checked by `gameday validate` only).
+- Cross-field rules JSON Schema can express are in the schema; `UNCHECKED` lists
+  the ones it does not check (`gameday validate` does).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _TEMPLATE_REF = {"$ref": f"#/$defs/{TEMPLATE}"}
 _PLUGIN_DEFS = {"FaultSpec": "fault", "ProbeSpec": "probe", "StepSpec": "action"}
 _ANNOTATIONS = ("title", "description", "default", "examples", "$comment")
 
-INEXPRESSIBLE: dict[str, str] = {
+UNCHECKED: dict[str, str] = {
     "templates": "a `{{ template }}` value is accepted whatever it renders to, and "
     "undefined parameter names are not found: `validate` renders with the params first",
     "probe-references": "an SLO, abort condition or `wait_for` step names a probe that "
@@ -44,11 +44,15 @@ INEXPRESSIBLE: dict[str, str] = {
     "drill-scenarios": "a drill's `ref` files exist and are valid scenarios, and an "
     "entry's `params` are declared by its scenario",
     "regex-syntax": "a process selector's `pattern` is a valid regular expression",
-    "plugin-semantics": "checks that compare values with each other or with the target "
-    "(count above the blast radius, a supervisor for supervisor faults, system namespaces)",
+    "static-checks": "checks that compare one section with another (a selection `count` "
+    "above `blast_radius.max_targets`, `rpo` without a data-writer probe, a supervisor "
+    "fault on a target without `supervisor`, alerts without an alert source)",
+    "k8s-condition": "which `k8s-condition` kinds need `object` or `labels` (expressible; "
+    "not yet expressed)",
 }
-"""Rules `gameday validate` applies that the JSON Schema does not, by name: each is
-shown as rejected by validate and accepted by the schema in tests/validate/test_schema.py."""
+"""Rules `gameday validate` applies that the JSON Schema does not, by name. For each,
+tests/data/schema/unchecked/NAME.yaml is rejected by validate and accepted by the schema
+(tests/validate/test_schema.py), so this list cannot silently grow or go stale."""
 
 
 def json_schema(kind: str) -> dict[str, Any]:

@@ -384,7 +384,7 @@ def _steps(
 def _drill(doc: Document, path: Path, overrides: dict[str, Any]) -> m.Drill:
     out = _Collector(doc, [])
     spec = out.parse(DrillSpec, doc.data, ())
-    entries: list[m.DrillEntry] = []
+    loaded: list[tuple[int, m.Scenario]] = []
     raw_refs = list(_entries(doc.data, ("scenarios",)))
     shared = doc.data.get("params") if isinstance(doc.data.get("params"), dict) else {}
     for entry_path, entry in raw_refs:
@@ -410,9 +410,10 @@ def _drill(doc: Document, path: Path, overrides: dict[str, Any]) -> m.Drill:
         if not isinstance(scenario, m.Scenario):
             out.add((*entry_path, "ref"), f"{ref} is a Drill; drills list scenarios")
             continue
-        entries.append(m.DrillEntry(scenario, float(entry.get("weight", 1.0))))
+        loaded.append((int(entry_path[-1]), scenario))
     if out.problems or spec is None:
         raise InputError(problems=_unique(out.problems))
+    entries = [m.DrillEntry(s, spec.scenarios[i].weight) for i, s in loaded]
     meta = spec.metadata
     return m.Drill(
         name=meta.name,

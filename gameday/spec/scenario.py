@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from gameday.spec.base import StrictModel
+from gameday.spec.base import JsonSchema, StrictModel, at_least_one, exactly_one, given
 from gameday.spec.expect import ExpectSpec
 from gameday.spec.sli import BurnRate, PrometheusSpec, SliShape, promql_problem
 from gameday.spec.units import Duration, Ratio
@@ -66,6 +66,8 @@ class LatencyBound(StrictModel):
 class Threshold(StrictModel):
     """Bounds on a probe's numeric value or a PromQL result (either or both)."""
 
+    schema_rules = (at_least_one("below", "above"),)
+
     below: float | None = None
     above: float | None = None
 
@@ -76,8 +78,42 @@ class Threshold(StrictModel):
         return self
 
 
+OBJECTIVES = ("availability", "latency", "threshold", "burn_rate")
+OBJECTIVES_OF_SLI = {
+    "probe": ("availability", "latency", "threshold"),
+    "promql": ("threshold",),
+    "request-ratio": ("availability", "burn_rate"),
+    "counter-ratio": ("availability", "burn_rate"),
+    "histogram-latency": ("latency",),
+}
+"""Which objectives each kind of SLI can be judged by."""
+
+
+def _objective_rules() -> tuple[JsonSchema, ...]:
+    rules: list[JsonSchema] = []
+    for shape, allowed in OBJECTIVES_OF_SLI.items():
+        if shape in ("probe", "promql"):
+            condition = given(shape)
+        else:
+            condition = {
+                "required": ["sli"],
+                "properties": {
+                    "sli": {"required": ["type"], "properties": {"type": {"const": shape}}}
+                },
+            }
+        others = [o for o in OBJECTIVES if o not in allowed]
+        rules.append({"if": condition, "then": {"not": at_least_one(*others)}})
+    return tuple(rules)
+
+
 class SloSpec(StrictModel):
     """One objective that must hold while the fault is active."""
+
+    schema_rules = (
+        exactly_one("probe", "promql", "sli"),
+        exactly_one(*OBJECTIVES),
+        *_objective_rules(),
+    )
 
     name: str
     probe: str | None = Field(None, description="Name of a steady_state probe (the SLI source).")
@@ -107,23 +143,11 @@ class SloSpec(StrictModel):
             if problem:
                 raise ValueError(problem)
         shape = "promql" if self.promql is not None else (self.sli.type if self.sli else "probe")
-        allowed = {
-            "probe": ("availability", "latency", "threshold"),
-            "promql": ("threshold",),
-            "request-ratio": ("availability", "burn_rate"),
-            "counter-ratio": ("availability", "burn_rate"),
-            "histogram-latency": ("latency",),
-        }[shape]
-        given = next(
-            name
-            for name, o in zip(
-                ("availability", "latency", "threshold", "burn_rate"), objectives, strict=True
-            )
-            if o is not None
-        )
-        if given not in allowed:
+        allowed = OBJECTIVES_OF_SLI[shape]
+        chosen = next(n for n, o in zip(OBJECTIVES, objectives, strict=True) if o is not None)
+        if chosen not in allowed:
             raise ValueError(
-                f"a `{shape}` SLI takes {' or '.join(f'`{a}`' for a in allowed)}, not `{given}`"
+                f"a `{shape}` SLI takes {' or '.join(f'`{a}`' for a in allowed)}, not `{chosen}`"
             )
         return self
 
@@ -147,6 +171,8 @@ class FaultSpec(StrictModel):
 
 class AbortSpec(StrictModel):
     """Stop the scenario and revert at once when this holds for `for` seconds."""
+
+    schema_rules = (exactly_one("probe", "promql"),)
 
     probe: str | None = None
     promql: str | None = Field(

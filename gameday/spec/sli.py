@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from gameday.spec.base import StrictModel
+from gameday.spec.base import StrictModel, exactly_one
 from gameday.spec.units import Duration, Ratio
 
 METRIC = r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"
@@ -85,6 +85,8 @@ class RequestRatioSli(_Selector):
 
 
 class CounterRatioSli(StrictModel):
+    schema_rules = (exactly_one("errors", "good"),)
+
     type: Literal["counter-ratio"]
     total: str = Field(description="Counter selector of all events.")
     errors: str | None = Field(None, description="Counter selector of bad events.")

@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from gameday.errors import TargetError
 from gameday.plugins.protocols import Injection
-from gameday.spec.base import PluginParams
+from gameday.spec.base import PluginParams, at_least_one, given, when
 from gameday.spec.units import Duration, Ratio
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.faults import PROTECTED, unprotected_pod_names
@@ -37,6 +37,8 @@ class ChaosTarget(PluginParams):
 
 
 class PodStressParams(ChaosTarget):
+    schema_rules = (at_least_one("cpu_workers", "memory_workers"),)
+
     cpu_workers: int | None = Field(None, ge=1)
     cpu_load: int = Field(100, ge=1, le=100, description="Percent per CPU worker.")
     memory_workers: int | None = Field(None, ge=1)
@@ -52,6 +54,11 @@ class PodStressParams(ChaosTarget):
 
 
 class PodNetworkParams(ChaosTarget):
+    schema_rules = (
+        when("action", "delay", "delay", given("latency")),
+        when("action", "loss", "delay", given("loss")),
+    )
+
     action: Literal["delay", "loss"] = "delay"
     latency: Duration | None = None
     jitter: Duration = 0.0

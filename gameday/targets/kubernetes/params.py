@@ -12,11 +12,18 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import Field, model_validator
 
 from gameday.plugins.protocols import Injection, Landing
-from gameday.spec.base import PluginParams
+from gameday.spec.base import PluginParams, at_least_one, at_most_one, filled
 from gameday.spec.units import Duration, Ratio
 
 
 class KubernetesParams(PluginParams):
+    schema_rules = (
+        {
+            "if": {"required": ["in_cluster"], "properties": {"in_cluster": {"const": True}}},
+            "then": {"not": at_least_one("context", "kubeconfig", test=filled)},
+        },
+    )
+
     context: str | None = Field(
         None, description="kubeconfig context; required for destructive faults."
     )
@@ -56,6 +63,11 @@ class KubernetesTarget:
 
 class Selection(PluginParams):
     """Which objects: namespace, labels, fields, names or owner, with caps."""
+
+    schema_rules = (
+        at_least_one("labels", "field_selector", "names", "owner", test=filled),
+        at_most_one("count", "percent"),
+    )
 
     namespace: str | None = None
     labels: dict[str, str] = Field({}, description="Label selector (all must match).")
@@ -103,6 +115,8 @@ class WorkloadScaleParams(PluginParams):
 class NodeSelection(PluginParams):
     """Which nodes: by name or labels, `count` of them (sorted by name). Nodes labelled
     `gameday.dev/protected=true`, and nodes someone already cordoned, are never chosen."""
+
+    schema_rules = (at_least_one("nodes", "labels", test=filled),)
 
     nodes: list[str] = []
     labels: dict[str, str] = {}
@@ -168,6 +182,8 @@ SNAPSHOT_KINDS: tuple[SnapshotKind, ...] = get_args(SnapshotKind)
 
 
 class NamespaceDeleteParams(PluginParams):
+    schema_rules = ({"properties": {"namespace": {"not": {"enum": list(SYSTEM_NAMESPACES)}}}},)
+
     namespace: str = Field(pattern=r"^[a-z0-9-]+$")
     snapshot_kinds: list[SnapshotKind] = Field(
         list(SNAPSHOT_KINDS), description="What the snapshot keeps (and restore re-creates)."

@@ -15,12 +15,14 @@ from pydantic import Field, model_validator
 
 from gameday.errors import RefusedError, TargetError
 from gameday.plugins.protocols import Injection, Landing
-from gameday.spec.base import PluginParams
+from gameday.spec.base import PluginParams, exactly_one
 from gameday.spec.units import Ratio, Size
 from gameday.state import state_dir
 
 
 class DiskFillParams(PluginParams):
+    schema_rules = (exactly_one("size", "percent"),)
+
     path: str = Field(description="Directory on the filesystem to fill.")
     size: Size | None = Field(None, description="Bytes to write, e.g. 500MiB.")
     percent: Ratio | None = Field(

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from gameday.errors import RefusedError, TargetError, TransientError
 from gameday.plugins.protocols import Injection, Landing
-from gameday.spec.base import PluginParams
+from gameday.spec.base import PluginParams, at_most_one
 from gameday.spec.units import Ratio
 from gameday.targets.local.landing import alive, listening, ports_text, refuses, settle, stopped
 from gameday.targets.local.selector import Proc, ProcessSelector, select_processes
@@ -22,6 +22,8 @@ from gameday.targets.local.target import LocalSession
 
 class CountedSelector(ProcessSelector):
     """A selector plus how many of its matches to hit (default: one)."""
+
+    schema_rules = (at_most_one("count", "percent"),)
 
     count: int | None = Field(None, ge=1, description="Hit this many matches.")
     percent: Ratio | None = Field(None, description="Hit this fraction of matches (rounded up).")

@@ -13,7 +13,7 @@ import psutil
 from pydantic import Field, model_validator
 
 from gameday.errors import TargetError
-from gameday.spec.base import PluginParams
+from gameday.spec.base import PluginParams, exactly_one
 
 if TYPE_CHECKING:
     from gameday.targets.local.target import LocalSession
@@ -23,6 +23,8 @@ SELECTOR_KEYS = ("pattern", "name", "pid_file", "port", "service")
 
 class ProcessSelector(PluginParams):
     """Exactly one of the selector keys names the processes."""
+
+    schema_rules = (exactly_one(*SELECTOR_KEYS),)
 
     pattern: str | None = Field(
         None, description="Regular expression searched in the command line."
