@@ -44,9 +44,8 @@ UNCHECKED: dict[str, str] = {
     "drill-scenarios": "a drill's `ref` files exist and are valid scenarios, and an "
     "entry's `params` are declared by its scenario",
     "regex-syntax": "a process selector's `pattern` is a valid regular expression",
-    "static-checks": "checks that compare one section with another (a selection `count` "
-    "above `blast_radius.max_targets`, `rpo` without a data-writer probe, a supervisor "
-    "fault on a target without `supervisor`, alerts without an alert source)",
+    "static-checks": "a fault's `count` above `blast_radius.max_targets` (a comparison "
+    "of two values)",
     "k8s-condition": "which `k8s-condition` kinds need `object` or `labels` (expressible; "
     "not yet expressed)",
 }
@@ -201,6 +200,7 @@ def _scenario_rules() -> list[JsonSchema]:
             },
         ]
     }
+    rules += [*_target_needs_rules(), _rpo_rule()]
     rules.append(
         {
             "if": reads_prometheus,
@@ -211,6 +211,66 @@ def _scenario_rules() -> list[JsonSchema]:
         }
     )
     return rules
+
+
+def _target_needs_rules() -> list[JsonSchema]:
+    """A plugin param that needs a target setting (`PluginParams.target_needs`)."""
+    rules: list[JsonSchema] = []
+    sections: list[tuple[str, tuple[str, ...]]] = [
+        ("fault", ("fault",)),
+        ("probe", ("steady_state", "probes")),
+        ("action", ("recovery", "steps")),
+        ("action", ("rollback",)),
+    ]
+    for kind, section in sections:
+        for name, plugin in sorted(registry(kind).plugins.items()):
+            for param, setting in getattr(plugin.Params, "target_needs", {}).items():
+                entry: JsonSchema = {
+                    "type": "object",
+                    "required": ["type", "params"],
+                    "properties": {
+                        "type": {"const": name},
+                        "params": {"type": "object", **given(param)},
+                    },
+                }
+                if section == ("fault",):
+                    used = {"required": ["fault"], "properties": {"fault": entry}}
+                elif section == ("rollback",):
+                    used = _contains("rollback", entry)
+                else:
+                    used = _nested_contains(section, entry)
+                target = {
+                    "required": ["target"],
+                    "properties": {"target": _target_setting(setting)},
+                }
+                rules.append({"if": used, "then": target})
+    return rules
+
+
+def _target_setting(setting: str) -> JsonSchema:
+    return {"anyOf": [{"type": "object", **filled(setting)}, _TEMPLATE_REF]}
+
+
+def _rpo_rule() -> JsonSchema:
+    """`recovery.rpo` needs a probe that audits data (`audits_data`)."""
+    probes = registry("probe").plugins
+    writers = sorted(n for n, p in probes.items() if getattr(p, "audits_data", False))
+    writer = {"type": "object", "required": ["type"], "properties": {"type": {"enum": writers}}}
+    return {
+        "if": {
+            "required": ["recovery"],
+            "properties": {"recovery": {"type": "object", **given("rpo")}},
+        },
+        "then": _nested_contains(("steady_state", "probes"), writer),
+    }
+
+
+def _nested_contains(section: tuple[str, ...], item: JsonSchema) -> JsonSchema:
+    outer, inner = section
+    return {
+        "required": [outer],
+        "properties": {outer: {"type": "object", **_contains(inner, item)}},
+    }
 
 
 def _contains(section: str, item: JsonSchema) -> JsonSchema:

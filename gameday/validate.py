@@ -23,6 +23,7 @@ from gameday.spec import API_VERSION
 from gameday.spec.drill import DrillSpec
 from gameday.spec.problems import problems_from
 from gameday.spec.scenario import ScenarioSpec, StepSpec
+from gameday.static_checks import static_problems
 from gameday.template import render_tree, shell_paths
 
 KINDS = ("Scenario", "Drill")
@@ -135,6 +136,8 @@ def _scenario(doc: Document, overrides: dict[str, Any]) -> m.Scenario:
     spec = out.parse(ScenarioSpec, data, ())
     plugin_params = _check_plugins(out, data)
     _check_references(out, data)
+    if spec is not None:
+        out.problems.extend(static_problems(doc, spec, plugin_params))
     # An unrendered template only causes follow-on type errors at the same place.
     broken = {doc.locate(p.path) for p in rendered.problems}
     out.problems[:] = [p for p in out.problems if p.location not in broken]

@@ -121,6 +121,9 @@ class ProbeSession(Protocol):
 
 
 class ProbePlugin(Protocol):
+    """A probe. A probe whose sessions can `audit()` what they wrote (a data writer)
+    declares `audits_data: ClassVar[bool] = True`; `recovery.rpo` needs one."""
+
     name: ClassVar[str]
     Params: ClassVar[type[BaseModel]]
 

@@ -42,6 +42,10 @@ class StrictModel(BaseModel):
 class PluginParams(StrictModel):
     """Base of every plugin's `Params` model (fault, probe, action, target)."""
 
+    target_needs: ClassVar[dict[str, str]] = {}
+    """Param -> the target setting it needs when given (`service` -> `supervisor`):
+    `validate` refuses the scenario when the target does not set it."""
+
 
 def given(key: str) -> JsonSchema:
     """The key is present and not null (pydantic's `is not None`)."""

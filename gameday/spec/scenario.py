@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from gameday.spec.base import JsonSchema, StrictModel, at_least_one, exactly_one, given
+from gameday.spec.base import JsonSchema, StrictModel, at_least_one, exactly_one, given, when
 from gameday.spec.expect import ExpectSpec
 from gameday.spec.sli import BurnRate, PrometheusSpec, SliShape, promql_problem
 from gameday.spec.units import Duration, Ratio
@@ -236,6 +236,16 @@ class DetectionSpec(StrictModel):
         description="Alertmanager's URL; for `prometheus`, default: the `prometheus` section's.",
     )
     expect_alerts: list[ExpectedAlert] = Field(min_length=1)
+
+    schema_rules = (when("source", "alertmanager", "prometheus", given("url")),)
+
+    @model_validator(mode="after")
+    def _source(self) -> DetectionSpec:
+        if self.source == "alertmanager" and not self.url:
+            raise ValueError(
+                "`source: alertmanager` needs `url`, e.g. `url: http://alertmanager:9093`"
+            )
+        return self
 
 
 class Weights(StrictModel):

@@ -39,11 +39,14 @@ def test_broken_copy_exits_2_with_located_messages(tmp_path: Path) -> None:
     victim.write_text(
         victim.read_text().replace("  duration: 3s", "  durtion: 3s").replace("rto: 5s", "rto: 5")
     )
+    lines = victim.read_text().splitlines()
+    durtion = lines.index("  durtion: 3s") + 1
+    rto = next(i for i, line in enumerate(lines, 1) if line.strip() == "rto: 5")
     done = gameday("validate", str(tmp_path / "scenarios"))
     assert done.returncode == 2
-    assert f"{victim}:36:3: error: unknown key `durtion`" in done.stderr
+    assert f"{victim}:{durtion}:3: error: unknown key `durtion`" in done.stderr
     assert "hint: did you mean `duration`?" in done.stderr
-    assert f"{victim}:43:3: error: `recovery.rto`: invalid duration 5" in done.stderr
+    assert f"{victim}:{rto}:3: error: `recovery.rto`: invalid duration 5" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
 
 
@@ -87,13 +90,15 @@ def test_schema_is_json_with_plugin_params() -> None:
     done = gameday("schema", "--kind", "scenario")
     schema = json.loads(done.stdout)
     fault = schema["$defs"]["FaultSpec"]
-    assert "process-kill" in fault["properties"]["type"]["enum"]
+    assert "process-kill" in fault["properties"]["type"]["anyOf"][0]["enum"]
     kill = next(
         rule
         for rule in fault["allOf"]
         if rule["if"]["properties"]["type"]["const"] == "process-kill"
     )
-    assert "signal" in kill["then"]["properties"]["params"]["properties"]
+    params = kill["then"]["properties"]["params"]["anyOf"][0]["$ref"]
+    assert params == "#/$defs/fault.process-kill"
+    assert "signal" in schema["$defs"]["fault.process-kill"]["properties"]
     assert gameday("schema", "--kind", "nope").returncode == 2
 
 

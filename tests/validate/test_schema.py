@@ -25,8 +25,9 @@ from tests.conftest import ROOT
 DATA = ROOT / "tests" / "data"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
-KNOWN = {DATA / "kubernetes" / "crash.yaml": "templates"}
-"""Files outside tests/data/schema/unchecked/ on which the two may disagree, and why."""
+KNOWN: dict[Path, str] = {}
+"""Files outside tests/data/schema/unchecked/ on which the two may disagree, and why
+(besides templated values, see `only_templates_fail`)."""
 
 
 def corpus(tmp: Path) -> list[Path]:
@@ -41,6 +42,16 @@ def corpus(tmp: Path) -> list[Path]:
 
 def validate_accepts(path: Path) -> bool:
     return check_paths([path])[1] == []
+
+
+def only_templates_fail(path: Path) -> bool:
+    """Every problem validate finds is on a line holding a `{{ template }}`: the rule
+    `templates` of UNCHECKED (crash-matrix scenarios template the whole fault)."""
+    lines = path.read_text().splitlines()
+    problems = check_paths([path])[1]
+    return bool(problems) and all(
+        p.location.line is not None and "{{" in lines[p.location.line - 1] for p in problems
+    )
 
 
 def schema_rejects(schema: dict[str, Any], files: list[Path], tmp: Path) -> set[Path]:
@@ -82,7 +93,11 @@ def test_schema_and_validate_agree_on_every_file(
         for f, (v, s) in verdicts.items()
         if v != s and f.parent != unchecked and f not in KNOWN
     }
-    assert disagree == {}
+    templated = {
+        f for f, why in disagree.items() if why == "schema accepts" and only_templates_fail(f)
+    }
+    assert "templates" in UNCHECKED and len(templated) >= 1
+    assert {f: why for f, why in disagree.items() if f not in templated} == {}
 
 
 def test_every_known_disagreement_is_still_one(verdicts: dict[Path, tuple[bool, bool]]) -> None:

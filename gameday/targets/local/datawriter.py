@@ -124,6 +124,7 @@ def audit_records(
 
 class DataWriterProbe:
     name: ClassVar[str] = "data-writer"
+    audits_data: ClassVar[bool] = True
 
     def read_only(self, params: DataWriterParams) -> bool:
         return False  # it writes records into the store

@@ -168,6 +168,8 @@ class ProcessPause:
 
 
 class DependencyOutageParams(PluginParams):
+    target_needs = {"service": "supervisor"}
+
     service: str = Field(description="supervisord program name or glob of the backing service.")
 
 

@@ -25,6 +25,7 @@ class ProcessSelector(PluginParams):
     """Exactly one of the selector keys names the processes."""
 
     schema_rules = (exactly_one(*SELECTOR_KEYS),)
+    target_needs = {"service": "supervisor"}
 
     pattern: str | None = Field(
         None, description="Regular expression searched in the command line."

@@ -81,6 +81,7 @@ class StoreWriterSession:
 
 class PostgresWriter:
     name: ClassVar[str] = "postgres-writer"
+    audits_data: ClassVar[bool] = True
     Params: ClassVar[type[PostgresConnection]] = PostgresConnection
 
     def read_only(self, params: PostgresConnection) -> bool:
@@ -92,6 +93,7 @@ class PostgresWriter:
 
 class MysqlWriter:
     name: ClassVar[str] = "mysql-writer"
+    audits_data: ClassVar[bool] = True
     Params: ClassVar[type[MysqlConnection]] = MysqlConnection
 
     def read_only(self, params: MysqlConnection) -> bool:
@@ -103,6 +105,7 @@ class MysqlWriter:
 
 class RedisWriter:
     name: ClassVar[str] = "redis-writer"
+    audits_data: ClassVar[bool] = True
     Params: ClassVar[type[RedisConnection]] = RedisConnection
 
     def read_only(self, params: RedisConnection) -> bool:
