@@ -10,6 +10,9 @@ from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
 from gameday.errors import TargetError
 from gameday.model.scorecard import Scorecard
 
+NOT_JUDGED = ("error", "inconclusive", "dry-run")
+"""Verdicts left out of `gameday_scenario_pass` (pass rates), as from the index's trends."""
+
 
 def registry_for(card: Scorecard) -> CollectorRegistry:
     registry = CollectorRegistry()
@@ -25,7 +28,11 @@ def registry_for(card: Scorecard) -> CollectorRegistry:
     if card.score is not None:
         drill.set(card.score)
     score = gauge("gameday_scenario_score", "Scenario score, 0-100.", ("scenario", "fault"))
-    ok = gauge("gameday_scenario_pass", "1 if the scenario passed.", ("scenario", "fault"))
+    ok = gauge(
+        "gameday_scenario_pass",
+        "1 if the scenario passed, 0 if not; absent when it could not be judged.",
+        ("scenario", "fault"),
+    )
     ttr = gauge("gameday_time_to_recover_seconds", "Measured time to recover.", ("scenario",))
     rto = gauge("gameday_rto_seconds", "The scenario's recovery time objective.", ("scenario",))
     ttd = gauge(
@@ -41,8 +48,15 @@ def registry_for(card: Scorecard) -> CollectorRegistry:
         "Error budget burned in the fault window.",
         ("scenario", "slo"),
     )
+    verdict = gauge(
+        "gameday_scenario_verdict",
+        "1 for the scenario's verdict (pass, fail, inconclusive, aborted, error, not-run).",
+        ("scenario", "fault", "verdict"),
+    )
     for s in card.scenarios:
-        ok.labels(s.name, s.fault).set(1.0 if s.verdict == "pass" else 0.0)
+        verdict.labels(s.name, s.fault, s.verdict).set(1.0)
+        if s.verdict not in NOT_JUDGED:  # an error says nothing about resilience
+            ok.labels(s.name, s.fault).set(1.0 if s.verdict == "pass" else 0.0)
         if s.score is not None:
             score.labels(s.name, s.fault).set(s.score)
         if s.time_to_recover is not None:

@@ -23,10 +23,20 @@ def test_scores_recovery_and_detection_reach_the_pushgateway(pushgateway: str) -
     card = score_journal(with_detection(journal("." * 40, name="s"), ("StoreDown", 2.5)))
     push(card, pushgateway)
     text = scraped(pushgateway)
-    assert re.search(r'gameday_scenario_score\{.*drill="s".*scenario="s".*\} 91\.2', text), text
+    # mean 91.2, capped at 39.5 by the missed HighErrors alert (tests/score/test_score_prometheus.py)
+    assert re.search(r'gameday_scenario_score\{.*drill="s".*scenario="s".*\} 39\.5', text), text
     assert re.search(r'gameday_time_to_detect_seconds\{alert="StoreDown".*\} 1\.5', text)
     assert re.search(r'gameday_monitoring_gap\{alert="HighErrors".*\} 1', text)
-    assert re.search(r'gameday_drill_score\{drill="s".*\} 91\.2', text)
+    assert re.search(r'gameday_drill_score\{drill="s".*\} 39\.5', text)
+    assert re.search(r'gameday_scenario_verdict\{.*verdict="fail"\} 1', text)
+
+
+def test_an_error_is_no_pass_rate_data_point(pushgateway: str) -> None:
+    card = score_journal(journal("." * 40, name="e", outcome="error"))
+    push(card, pushgateway)
+    text = scraped(pushgateway)
+    assert re.search(r'gameday_scenario_verdict\{.*drill="e".*verdict="error"\} 1', text), text
+    assert not re.search(r'gameday_scenario_pass\{.*drill="e"', text)
 
 
 def test_the_cli_pushes_after_writing_the_reports(pushgateway: str, tmp_path: Path) -> None:
