@@ -43,6 +43,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="Where run directories are written (default: reports).",
     )
+    group.addoption(
+        "--gameday-confirm",
+        default=None,
+        metavar="CONTEXT",
+        help="Type a production context's name to allow running against it.",
+    )
 
 
 def _marker(prefix: str, value: str) -> str:
@@ -93,6 +99,7 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         from rich.console import Console
 
+        from gameday.config import load_config
         from gameday.execute.journal import JOURNAL, read_journal
         from gameday.execute.run import execute
         from gameday.execute.runner import RunOptions
@@ -105,7 +112,13 @@ class ScenarioItem(pytest.Item):
         run_dir, _ = execute(
             self.scenario,
             reports,
-            RunOptions(auto_approve=True),
+            # the project's [tool.gameday] settings, found from the working directory
+            # exactly as `gameday run` finds them: guardrails apply here too
+            RunOptions(
+                auto_approve=True,
+                guardrails=load_config().guardrails,
+                confirm=self.config.getoption("gameday_confirm"),
+            ),
             PlainView(Console(file=log, width=160)),
         )
         card = score_journal(read_journal(run_dir / JOURNAL))

@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import functools
 import getpass
+import platform
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 from rich.markup import escape
 
 from gameday import deadlines
+from gameday.blastradius import check_selection
 from gameday.errors import DependencyError, GamedayError, RefusedError, TransientError
 from gameday.execute import alerts, dryrun, promsli
 from gameday.execute.journal import Clock, JournalWriter
@@ -34,7 +36,7 @@ from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
 from gameday.execute.view import RedactingView, View
 from gameday.execute.waiting import retry_transient, within
-from gameday.guardrails import GuardrailConfig, check_kubernetes, check_local_processes
+from gameday.guardrails import GuardrailConfig, check_before_connect, kube_rule
 from gameday.model import journal as j
 from gameday.model.outcomes import Outcome
 from gameday.model.scenario import (
@@ -178,18 +180,12 @@ class ScenarioRun:
         earlier = self.unreachable.get(self._target_key())
         if earlier is not None:
             raise ScenarioEnded("not-run", f"target unreachable earlier in this run: {earlier}")
-        identity = getattr(target_plugin, "identity", None)
-        if identity is not None:  # before connecting: is this the cluster we think it is?
-            server = identity(s.target.params).get("server")
-            check_kubernetes(s, self.options.guardrails, server, self.options.confirm)
+        server = self._check_guardrails(target_plugin)
         self.target = retry_transient(lambda: target_plugin.connect(s.target.params))
         if not self.options.dry_run:  # a dry run must not hold off a real one
             self.lock = TargetLock(self._target_key(), holder(self.journal.path.parent)).__enter__()
         self._check_monitoring()
         planned: Injection = retry_transient(lambda: self.fault.select(s.fault.params, self.target))
-        cmdlines = getattr(self.target, "cmdlines", None)
-        if cmdlines is not None:
-            check_local_processes(s, self.options.guardrails, cmdlines(planned.targets))
         self.write(
             j.Plan(scenario=s.name, target=str(self.target.describe()), injection=_data(planned))
         )
@@ -205,12 +201,33 @@ class ScenarioRun:
                 f"fault {s.fault.type} selected nothing ({_selector(planned, s)}); "
                 "fix the selector, or set `fault.allow_empty: true`",
             )
-        limit = s.fault.max_targets
-        if limit is not None and len(planned.targets) > limit:
-            raise RefusedError(
-                f"fault would touch {len(planned.targets)} objects, over blast_radius.max_targets={limit}"
-            )
+        self._check_selection(planned, server)
         return planned
+
+    def _check_guardrails(self, target_plugin: Any) -> str | None:
+        """Before anything connects: what the fault declares it touches (`reach`) against
+        the allow-lists. Returns the API server a Kubernetes target really points at."""
+        identity = getattr(target_plugin, "identity", None)  # is this the cluster we think?
+        server = None if identity is None else identity(self.s.target.params).get("server")
+        check_before_connect(
+            self.s,
+            self.options.guardrails,
+            server=server,
+            confirm=self.options.confirm,
+            host=platform.node(),
+        )
+        return server
+
+    def _check_selection(self, planned: Injection, server: str | None) -> None:
+        """After the read-only selection: processes, blast radius, production caps."""
+        cmdlines = getattr(self.target, "cmdlines", None)
+        check_selection(
+            self.s,
+            self.options.guardrails,
+            planned,
+            {} if cmdlines is None else cmdlines(planned.targets),
+            kube_rule(self.s, self.options.guardrails, server),
+        )
 
     def _check_monitoring(self) -> None:
         """The Prometheus and alert source the scenario measures with must answer before

@@ -9,6 +9,7 @@ Built-ins are registered through the same entry-point groups as third-party plug
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel
@@ -17,6 +18,47 @@ SHELL_COMMAND: dict[str, Any] = {"x-gameday-shell": True}
 """Marks a params field that a shell runs as a command line:
 `shell: str | None = Field(None, json_schema_extra=SHELL_COMMAND)`. Template values
 substituted into such a field are shell-quoted (gameday/template.py)."""
+
+
+class Touches(StrEnum):
+    """What kind of thing a fault acts on. Each kind has its allow-list under
+    `[tool.gameday.guardrails]` (docs/cli.md); a fault declares its kind in `reach`, so
+    guardrails check every fault, built-in or third-party, without knowing its name."""
+
+    PROCESSES = "processes"
+    """Signals or stops local processes: `local_processes` (command lines)."""
+    FILES = "files"
+    """Creates, fills or deletes local files: `local_paths` (directories)."""
+    HOST = "host"
+    """Loads the host (CPU, memory) with workers it starts: `local_hosts`."""
+    PROXY = "proxy"
+    """Changes a gameday fault proxy's routes: `proxy_admins` (admin URLs)."""
+    COMMANDS = "commands"
+    """Runs programs of the scenario's choosing: `local_commands` (regexes on argv)."""
+    KUBE_OBJECTS = "kube-objects"
+    """Namespaced Kubernetes objects: `kube_contexts` (context, server, namespaces)."""
+    KUBE_NAMESPACES = "kube-namespaces"
+    """Whole namespaces (cluster-scoped): `kube_contexts` (context, server, namespaces)."""
+    KUBE_NODES = "kube-nodes"
+    """Cluster nodes, and so pods of every namespace: `kube_contexts` (`max_nodes`)."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a fault touches, declared once per plugin (`FaultPlugin.reach`).
+
+    `fields` names the params that say where (paths, the namespace, the proxy admin URL,
+    argv): guardrails check their values against the allow-list of `touches` before
+    anything connects. `unit` is what one selected target is ("process", "pod", "node",
+    "file"): the unit of the blast radius. Every local fault is also held to
+    `local_hosts`, every Kubernetes fault to the context allow-list."""
+
+    touches: Touches
+    unit: str
+    fields: tuple[str, ...] = ()
+    share: str | None = None
+    """The params field holding the share of the matched pool it picks (`percent`), if
+    any: checked before connecting against a production context's cap."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +74,18 @@ class Injection:
     targets: tuple[str, ...]
     undo: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, Any] = field(default_factory=dict)
+    matched: int | None = None
+    """How many candidates the selector matched before `count`/`percent`/`mode` picked:
+    the pool `blast_radius.max_percent` is a share of. None: the fault picks from no pool
+    (a file, a route, the host), and a scenario setting `max_percent` is refused."""
+    affected: int | None = None
+    """How many objects of the fault's `reach.unit` the injection affects, when that is
+    not one per entry of `targets` (a Chaos Mesh object over N pods). None: len(targets)."""
+
+    @property
+    def blast(self) -> int:
+        """The blast radius: objects affected, checked against `blast_radius`."""
+        return len(self.targets) if self.affected is None else self.affected
 
 
 @dataclass(frozen=True)
@@ -97,6 +151,8 @@ class FaultPlugin(Protocol):
     target_kind: ClassVar[str]
     destructive: ClassVar[bool]
     reversible: ClassVar[bool]
+    reach: ClassVar[Reach]
+    """What it touches and how its blast radius counts (guardrails read only this)."""
 
     def select(self, params: Any, target: Any) -> Injection: ...
 

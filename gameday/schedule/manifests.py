@@ -19,11 +19,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from gameday.guardrails import NODE_FAULTS
+from gameday.guardrails import reach_of
 from gameday.model.scenario import Drill
+from gameday.plugins.protocols import Touches
 from gameday.schedule.rbac import RUNNER, runner_rbac
 
-CLUSTER_FAULTS = (*NODE_FAULTS, "namespace-delete")
+CLUSTER_SCOPED = (Touches.KUBE_NODES, Touches.KUBE_NAMESPACES)
+"""Faults that touch these need the opt-in ClusterRole (declared by each fault's reach)."""
 MOUNT, REPORTS = "/gameday", "/reports"
 
 
@@ -65,7 +67,9 @@ def manifests(
         *runner_rbac(
             namespace,
             target_namespaces,
-            cluster_faults=any(e.scenario.fault.type in CLUSTER_FAULTS for e in drill.entries),
+            cluster_faults=any(
+                reach_of(e.scenario).touches in CLUSTER_SCOPED for e in drill.entries
+            ),
         ),
     ]
     docs.append(

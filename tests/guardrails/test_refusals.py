@@ -117,7 +117,8 @@ def test_passing_every_guardrail_reaches_the_target(project: Path) -> None:
     done = run(project, scenario, "--set", "context=prod", "--confirm", "prod")
     assert "refused by guardrail" not in done.stdout
     # every guardrail passed; the next stop is the (unreachable, fake) API server itself
-    assert "cannot reach the API server https://127.0.0.2:6443" in done.stdout
+    assert "API server https://127.0.0.2:6443" in done.stdout, done.stdout[-2000:]
+    assert done.returncode == 6  # error: the dependency could not be reached
 
 
 def test_local_process_allow_list_refuses_before_touching(project: Path, stack: DemoStack) -> None:

@@ -9,13 +9,14 @@ crash), sets Chaos Mesh's own `duration` as a dead-man's switch, labels it
 from __future__ import annotations
 
 import functools
+import math
 import uuid
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Reach, Touches
 from gameday.spec.base import PluginParams, at_least_one, given, when
 from gameday.spec.units import Duration, Ratio
 from gameday.targets.kubernetes.adapter import KubernetesSession
@@ -79,12 +80,29 @@ class PodDnsParams(ChaosTarget):
     patterns: list[str] = Field(["*"], description="Domain patterns to affect.")
 
 
+def affected_pods(mode: str, value: str | None, pods: int) -> int:
+    """How many of `pods` Chaos Mesh acts on in `mode` (its selector semantics); an
+    unparsable `value` counts as all of them, so a blast-radius cap errs on the safe side."""
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        number = None
+    if mode == "one":
+        return min(1, pods)
+    if mode == "fixed" and number is not None:
+        return min(pods, max(0, int(number)))
+    if mode in ("fixed-percent", "random-max-percent") and number is not None:
+        return min(pods, math.ceil(pods * max(0.0, number) / 100))
+    return pods
+
+
 def _ms(seconds: float) -> str:
     return f"{round(seconds * 1000)}ms"
 
 
 class _ChaosMeshFault(KubeFault):
     name: ClassVar[str]
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_OBJECTS, "pod", ("namespace",))
     kind: ClassVar[str]
     plural: ClassVar[str]
 
@@ -135,6 +153,8 @@ class _ChaosMeshFault(KubeFault):
             (f"{self.plural}:{namespace}/{name} over {len(pods)} pods ({params.mode})",),
             undo={"namespace": namespace, "name": name, "plural": self.plural},
             evidence={"object": body, "pods": pods[:50]},
+            matched=len(pods),
+            affected=affected_pods(params.mode, params.value, len(pods)),
         )
 
     def inject(

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from kubernetes import client
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Reach, Touches
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.params import (
     KubeFault,
@@ -56,10 +56,11 @@ def unprotected_pod_names(
     return selector, names
 
 
-def select_pods(session: KubernetesSession, sel: Selection) -> list[Any]:
+def select_pods(session: KubernetesSession, sel: Selection) -> tuple[list[Any], int]:
+    """The pods to act on, and how many matched before count/percent/max picked."""
     namespace = sel.namespace or session.namespace
     if _protected_namespace(session, namespace):
-        return []
+        return [], 0
     pods = [
         p
         for p in session.pods(namespace, _labels(session, sel, namespace), sel.field_selector)
@@ -71,7 +72,7 @@ def select_pods(session: KubernetesSession, sel: Selection) -> list[Any]:
     wanted = math.ceil(len(pods) * sel.percent) if sel.percent is not None else (sel.count or 1)
     if sel.max is not None:
         wanted = min(wanted, sel.max)
-    return pods[:wanted]
+    return pods[:wanted], len(pods)
 
 
 class PodDelete(KubeFault):
@@ -79,14 +80,16 @@ class PodDelete(KubeFault):
 
     name: ClassVar[str] = "pod-delete"
     Params: ClassVar[type[PodDeleteParams]] = PodDeleteParams
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_OBJECTS, "pod", ("namespace",), "percent")
     reversible: ClassVar[bool] = False
 
     def select(self, params: PodDeleteParams, target: KubernetesSession) -> Injection:
-        pods = select_pods(target, params)
+        pods, matched = select_pods(target, params)
         return Injection(
             self.name,
             tuple(f"pod:{p.metadata.namespace}/{p.metadata.name} {p.metadata.uid}" for p in pods),
             undo={"pods": [[p.metadata.namespace, p.metadata.name, p.metadata.uid] for p in pods]},
+            matched=matched,
         )
 
     def inject(
@@ -124,6 +127,7 @@ class WorkloadScale(KubeFault):
 
     name: ClassVar[str] = "workload-scale"
     Params: ClassVar[type[WorkloadScaleParams]] = WorkloadScaleParams
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_OBJECTS, "workload", ("namespace",))
 
     def select(self, params: WorkloadScaleParams, target: KubernetesSession) -> Injection:
         kind, name = params.workload.split("/", 1)

@@ -12,7 +12,7 @@ import functools
 import uuid
 from typing import Any, ClassVar
 
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Reach, Touches
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.chaosmesh import MANAGED_BY
 from gameday.targets.kubernetes.faults import PROTECTED, unprotected_pod_names
@@ -46,6 +46,7 @@ def policy(name: str, params: NetworkPartitionParams) -> dict[str, Any]:
 class NetworkPartition(KubeFault):
     name: ClassVar[str] = "network-partition"
     Params: ClassVar[type[NetworkPartitionParams]] = NetworkPartitionParams
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_OBJECTS, "pod", ("namespace",))
 
     def select(self, params: NetworkPartitionParams, target: KubernetesSession) -> Injection:
         namespace = params.namespace or target.namespace
@@ -58,6 +59,8 @@ class NetworkPartition(KubeFault):
             (f"networkpolicy:{namespace}/{name} isolating {len(pods)} pods ({params.direction})",),
             undo={"namespace": namespace, "name": name},
             evidence={"policy": policy(name, params), "pods": pods[:50]},
+            matched=len(pods),
+            affected=len(pods),
         )
 
     def inject(

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from kubernetes import client
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Reach, Touches
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.faults import PROTECTED
 from gameday.targets.kubernetes.params import (
@@ -26,8 +26,9 @@ MIRROR = "kubernetes.io/config.mirror"
 Taints = list[dict[str, Any]]
 
 
-def select_nodes(target: KubernetesSession, sel: NodeSelection) -> list[Any]:
-    """Schedulable, unprotected nodes matching `nodes`/`labels`, the first `count` by name."""
+def select_nodes(target: KubernetesSession, sel: NodeSelection) -> tuple[list[Any], int]:
+    """Schedulable, unprotected nodes matching `nodes`/`labels`, the first `count` by name,
+    and how many matched."""
     labels = ",".join(f"{k}={v}" for k, v in sorted(sel.labels.items()))
     found = [
         n
@@ -37,7 +38,7 @@ def select_nodes(target: KubernetesSession, sel: NodeSelection) -> list[Any]:
         and (not sel.nodes or n.metadata.name in sel.nodes)
     ]
     found.sort(key=lambda n: n.metadata.name)
-    return found[: sel.count]
+    return found[: sel.count], len(found)
 
 
 def _patch_node(target: KubernetesSession, name: str, body: dict[str, Any]) -> None:
@@ -64,10 +65,14 @@ class NodeDrain(KubeFault):
 
     name: ClassVar[str] = "node-drain"
     Params: ClassVar[type[NodeDrainParams]] = NodeDrainParams
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_NODES, "node")
 
     def select(self, params: NodeDrainParams, target: KubernetesSession) -> Injection:
-        nodes = [n.metadata.name for n in select_nodes(target, params)]
-        return Injection(self.name, tuple(f"node:{n}" for n in nodes), undo={"nodes": nodes})
+        chosen, matched = select_nodes(target, params)
+        nodes = [n.metadata.name for n in chosen]
+        return Injection(
+            self.name, tuple(f"node:{n}" for n in nodes), undo={"nodes": nodes}, matched=matched
+        )
 
     def inject(
         self, injection: Injection, params: NodeDrainParams, target: KubernetesSession
@@ -131,18 +136,21 @@ class NodeTaint(KubeFault):
 
     name: ClassVar[str] = "node-taint"
     Params: ClassVar[type[NodeTaintParams]] = NodeTaintParams
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_NODES, "node")
 
     def select(self, params: NodeTaintParams, target: KubernetesSession) -> Injection:
         wanted = _parse_taint(params.taint)
+        chosen, matched = select_nodes(target, params)
         nodes = [
             n.metadata.name
-            for n in select_nodes(target, params)
+            for n in chosen
             if not any(_same(t, wanted) for t in n.spec.taints or [])  # not someone else's
         ]
         return Injection(
             self.name,
             tuple(f"node:{n} +{params.taint}" for n in nodes),
             undo={"nodes": nodes, "taint": wanted},
+            matched=matched,
         )
 
     def inject(

@@ -7,11 +7,12 @@ Kubernetes client.
 
 from __future__ import annotations
 
+import os
 from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field, model_validator
 
-from gameday.plugins.protocols import Injection, Landing
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams, at_least_one, at_most_one, filled
 from gameday.spec.units import Duration, Ratio
 
@@ -52,6 +53,11 @@ class KubernetesTarget:
         """What guardrails check before connecting: the context and its real server."""
         from gameday.targets.kubernetes.kubeconfig import server_of
 
+        if params.in_cluster:  # the API server this pod's service account talks to
+            host = os.environ.get("KUBERNETES_SERVICE_HOST")
+            port = os.environ.get("KUBERNETES_SERVICE_PORT", "443")
+            server = None if not host else f"https://{_bracketed(host)}:{port}"
+            return {"context": None, "server": server}
         server = None if params.context is None else server_of(params.context, params.kubeconfig)
         return {"context": params.context, "server": server}
 
@@ -59,6 +65,10 @@ class KubernetesTarget:
         from gameday.targets.kubernetes.adapter import connect
 
         return connect(params)
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 class Selection(PluginParams):
@@ -95,6 +105,7 @@ class KubeFault:
     target_kind: ClassVar[str] = "kubernetes"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_OBJECTS, "object", ("namespace",))
 
     def confirm(self, injection: Injection, params: Any, target: Any) -> Landing:
         """Placeholder until each Kubernetes fault checks its own landing (helper

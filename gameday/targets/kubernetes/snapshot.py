@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import ActionContext, Injection, StepOutcome
+from gameday.plugins.protocols import ActionContext, Injection, Reach, StepOutcome, Touches
 from gameday.spec.base import PluginParams
 from gameday.state import private_path, read_private, write_private
 from gameday.targets.kubernetes.adapter import KubernetesSession
@@ -145,6 +145,7 @@ def _create(target: KubernetesSession, plural: str, namespace: str | None, fn: A
 class NamespaceDelete(KubeFault):
     name: ClassVar[str] = "namespace-delete"
     Params: ClassVar[type[NamespaceDeleteParams]] = NamespaceDeleteParams
+    reach: ClassVar[Reach] = Reach(Touches.KUBE_NAMESPACES, "namespace", ("namespace",))
     reverts_after_recovery: ClassVar[bool] = True
     """Revert is the safety net after the runbook (restore what is still missing)."""
 

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection, Landing
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration
 
@@ -105,6 +105,9 @@ class CommandFault:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(
+        Touches.COMMANDS, "target", ("inject", "revert", "select", "confirm")
+    )
 
     reverts_after_recovery: bool = False
     """Read by the runner after observe; set from the params at selection."""

@@ -14,7 +14,7 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from gameday.errors import RefusedError, TargetError
-from gameday.plugins.protocols import Injection, Landing
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams, exactly_one
 from gameday.spec.units import Ratio, Size
 from gameday.state import state_dir
@@ -42,6 +42,7 @@ class DiskFill:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = False
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(Touches.FILES, "file", ("path",))
 
     def select(self, params: DiskFillParams, target: object) -> Injection:
         directory = Path(params.path)
@@ -112,6 +113,7 @@ class FileDelete:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(Touches.FILES, "file", ("path",))
 
     def select(self, params: FileDeleteParams, target: object) -> Injection:
         path = Path(params.path)

@@ -12,7 +12,7 @@ import psutil
 from pydantic import Field, model_validator
 
 from gameday.errors import RefusedError, TargetError, TransientError
-from gameday.plugins.protocols import Injection, Landing
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams, at_most_one
 from gameday.spec.units import Ratio
 from gameday.targets.local.landing import alive, listening, ports_text, refuses, settle, stopped
@@ -62,14 +62,17 @@ class ProcessKill:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = False
+    reach: ClassVar[Reach] = Reach(Touches.PROCESSES, "process")
 
     def select(self, params: ProcessKillParams, target: LocalSession) -> Injection:
-        chosen = pick(select_processes(params, target), params)
+        matches = select_processes(params, target)
+        chosen = pick(matches, params)
         return Injection(
             self.name,
             tuple(p.ref for p in chosen),
             undo={"processes": [[p.pid, p.create_time] for p in chosen]},
             evidence={"selector": params.describe(), "signal": params.signal},
+            matched=len(matches),
         )
 
     def inject(
@@ -114,9 +117,11 @@ class ProcessPause:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(Touches.PROCESSES, "process")
 
     def select(self, params: CountedSelector, target: LocalSession) -> Injection:
-        chosen = pick(select_processes(params, target), params)
+        matches = select_processes(params, target)
+        chosen = pick(matches, params)
         own_group = os.getpgrp()
         groups = []
         for proc in chosen:
@@ -135,6 +140,7 @@ class ProcessPause:
             tuple(p.ref for p in chosen),
             undo={"groups": groups},
             evidence={"selector": params.describe()},
+            matched=len(matches),
         )
 
     def inject(
@@ -181,6 +187,7 @@ class DependencyOutage:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = True
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(Touches.PROCESSES, "program")
 
     def select(self, params: DependencyOutageParams, target: LocalSession) -> Injection:
         running = {
@@ -196,6 +203,7 @@ class DependencyOutage:
             tuple(f"program:{n}" for n in names),
             undo={"programs": names},
             evidence={"listening": {n: [list(p) for p in ports.get(n, [])] for n in names}},
+            matched=len(names),
         )
 
     def inject(

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from gameday.errors import TargetError, TransientError
-from gameday.plugins.protocols import Injection, Landing
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio
 
@@ -56,6 +56,7 @@ class _ProxyFault:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = False
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(Touches.PROXY, "route", ("admin",))
 
     def toxic(self, params: Any) -> dict[str, Any]:
         raise NotImplementedError

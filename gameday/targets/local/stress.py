@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import psutil
 from pydantic import Field
 
-from gameday.plugins.protocols import Injection, Landing
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration, Ratio, Size
 
@@ -56,6 +56,7 @@ class _Stress:
     target_kind: ClassVar[str] = "local"
     destructive: ClassVar[bool] = False
     reversible: ClassVar[bool] = True
+    reach: ClassVar[Reach] = Reach(Touches.HOST, "host")
 
     def argv(self, params: Any, engine: str) -> list[str]:
         raise NotImplementedError
