@@ -35,10 +35,13 @@ class WaitFor:
 
     def run(self, params: WaitForParams, ctx: ActionContext, timeout: float) -> StepOutcome:
         since = time.monotonic()
-        seen_before = len(ctx.samples(params.probe))
+        before = ctx.samples(params.probe)
+        last_before = before[-1].t if before else float("-inf")
 
         def healthy() -> bool:
-            recent = ctx.samples(params.probe)[seen_before:][-params.successes :]
+            recent = [
+                s for s in ctx.samples(params.probe)[-params.successes :] if s.t > last_before
+            ]
             return len(recent) == params.successes and all(s.ok for s in recent)
 
         if wait_until(healthy, timeout, params.interval):

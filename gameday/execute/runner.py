@@ -106,7 +106,7 @@ class ScenarioRun:
         self.clock: Clock = journal.clock
         own_deadline = self.clock() + scenario.deadline
         self.deadline_at = min(own_deadline, drill_deadline_at or own_deadline)
-        self.sampler = Sampler()
+        self.sampler = Sampler.for_scenario(scenario)
         self.target: Any = None
         self.fault: Any = registry("fault").get(scenario.fault.type)()
         self.outstanding: list[tuple[str, Injection]] = []

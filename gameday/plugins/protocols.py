@@ -201,7 +201,10 @@ class ActionContext(Protocol):
     """Values a step hands to later steps of the same scenario (a checksum taken in
     `setup`, compared after the restore). In memory only: one run's steps share them."""
 
-    def samples(self, probe: str) -> list[Sample]: ...
+    def samples(self, probe: str) -> list[Sample]:
+        """The probe's recent samples, oldest first: at least the last 30 s and the
+        scenario's longest window; older ones are in the journal only."""
+        ...
 
     def target(self) -> Any: ...
 
