@@ -234,11 +234,9 @@ def _report_after(
 ) -> ExitCode:
     """Runs `go` with the live or plain view, then scores, renders and summarises."""
     from gameday.cli.console import err
-    from gameday.execute.journal import JOURNAL, read_journal
+    from gameday.execute.journal import JOURNAL, read_journal, spill_dir
     from gameday.execute.safety import terminate_as_interrupt
     from gameday.execute.view import LiveView, PlainView
-    from gameday.render import render_all
-    from gameday.render.index import write_index
     from gameday.score import score_journal
 
     use_live = err.is_terminal if live is None else live
@@ -248,16 +246,48 @@ def _report_after(
         run_dir, interrupted = go(view)
     finally:
         view.close()
-    card = score_journal(read_journal(run_dir / JOURNAL))
-    paths = render_all(card, run_dir)
-    paths["index"] = write_index(run_dir.resolve().parent.parent)
+    spilled = spill_dir(run_dir)
+    journal_dir = spilled if (spilled / JOURNAL).is_file() else run_dir
+    records = read_journal(journal_dir / JOURNAL)
+    card = score_journal(records)
+    journal_failed = next((str(r.get("reason")) for r in records if r.get("error")), None)
+    if journal_failed:
+        err.print(f"[red]error:[/] {journal_failed}; the faults were reverted at once")
+        if journal_dir == spilled:
+            err.print(f"the whole journal was written to {spilled / JOURNAL} instead")
+    paths = _render_somewhere(card, run_dir, spilled)
     print_summary(card, paths)
+    if journal_failed:
+        return ExitCode.ERROR
     if push_metrics:
         from gameday.pushmetrics import push
 
         push(card, push_metrics)  # after the reports: a dead gateway loses nothing
         err.print(f"pushed results to {push_metrics}")
     return exit_code_for(card, interrupted)
+
+
+def _render_somewhere(card: Scorecard, run_dir: Path, spill: Path) -> dict[str, Path]:
+    """Reports into the run directory; if its disk refuses them, into `spill` (the
+    spill directory), saying so; if that fails too, says why and writes none."""
+    from gameday.cli.console import err
+    from gameday.render import render_all
+    from gameday.render.index import write_index
+
+    try:
+        paths = render_all(card, run_dir)
+        paths["index"] = write_index(run_dir.resolve().parent.parent)
+        return paths
+    except OSError as exc:
+        err.print(f"[red]cannot write the report in {run_dir}:[/] {exc.strerror or exc}")
+    try:
+        spill.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths = render_all(card, spill)
+    except OSError as exc:
+        err.print(f"[red]no report written:[/] {spill} failed too: {exc.strerror or exc}")
+        return {}
+    err.print(f"report written to {spill} instead")
+    return paths
 
 
 @app.command()
@@ -411,8 +441,9 @@ def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
     for s in card.scenarios:
         for reason in s.reasons:
             out.print(f"[red]{s.name}[/]: {escape(reason)}")
-    out.print(f"report: {paths['html']}")
-    out.print(f"json:   {paths['json']}")
+    if paths:
+        out.print(f"report: {paths['html']}")
+        out.print(f"json:   {paths['json']}")
 
 
 @app.command()

@@ -10,16 +10,28 @@ nothing else in it is changed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gameday.model.journal import Phase, Record, SampleRow, Samples
+from gameday.errors import DependencyError
+from gameday.model.journal import (
+    InjectionPlanned,
+    Phase,
+    Record,
+    RunStart,
+    SampleRow,
+    Samples,
+)
 from gameday.model.journal_json import parse, to_json, type_of
 from gameday.plugins.protocols import Sample
 from gameday.redact import Redactor
@@ -44,22 +56,55 @@ class Clock:
         return time.monotonic() - self.origin
 
 
+MIN_FREE = "GAMEDAY_MIN_FREE_BYTES"
+"""Free space (bytes) the journal's file system must have before a run or an injection
+starts; default `DEFAULT_MIN_FREE`."""
+DEFAULT_MIN_FREE = 16 * 1024 * 1024
+SPILL_DIR = "GAMEDAY_SPILL_DIR"
+"""Where a run whose journal could not be written puts the whole journal and its
+report instead (default `<tmp>/gameday-spill`), as `<name>/<run-id>/`."""
+
+
+class JournalError(DependencyError):
+    """The journal could not be written (disk full, I/O error): the run cannot keep its
+    record, so it reverts at once and ends as an error (exit code 6)."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__("journal", message, hint=hint)
+
+
+CRITICAL = (InjectionPlanned, RunStart)
+"""Records that must be on disk before the run goes on: an injection is never applied
+unless its undo data is journaled."""
+
+
 class JournalWriter:
     """Appends records to one journal. `seq` continues from `first_seq` (a resumed or
-    recovered journal keeps counting where it stopped)."""
+    recovered journal keeps counting where it stopped).
+
+    If a write fails, the file is cut back to its last complete line, `failed` says why,
+    `on_failure` is told (once), and that write raises `JournalError`. From then on
+    records are kept in memory (never a gap in `seq`): `close` writes them if it can,
+    else copies the whole journal to the spill directory (`spilled`). A critical record
+    (`CRITICAL`) raises instead of being kept."""
 
     def __init__(self, path: Path, clock: Clock, first_seq: int = 0):
         self.path = path
         self.clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
-        if _torn(path):  # a crash cut the last line short: never glue a record onto it
-            self._file.write("\n")
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._good = os.fstat(self._fd).st_size
         self._lock = threading.Lock()
         self._buffer: list[Record] = []
         self._pending: dict[tuple[str, str], list[SampleRow]] = {}
         self._seq = first_seq
         self.redactor = Redactor()
+        self.failed: str | None = None
+        self.on_failure: Callable[[str], None] | None = None
+        self.unwritten: list[bytes] = []
+        self.spilled: Path | None = None
+        if _torn(path):  # a crash cut the last line short: never glue a record onto it
+            self._emit([b"\n"], fsync=False)
         self._stop = threading.Event()
         self._flusher = threading.Thread(target=self._flush_loop, name="journal-flush", daemon=True)
         self._flusher.start()
@@ -68,19 +113,18 @@ class JournalWriter:
         """Append one record, stamped with `seq`, `t` and `wall`; returns it as stamped.
         `sync=True` flushes and fsyncs before returning."""
         with self._lock:
-            if sync:  # what is buffered goes first, so `seq` rises in file order
-                self._write_samples()
+            if isinstance(record, CRITICAL) and self.failed:
+                raise JournalError(self.failed, hint=_HINT)
+            lines = self._drain() if sync else []  # buffered first: `seq` rises in file order
             self._seq += 1
             record = dataclasses.replace(
                 record, seq=self._seq, t=round(self.clock(), 6), wall=time.time()
             )
-            if sync:
-                self._write(record)
-                self._file.flush()
-                os.fsync(self._file.fileno())
-                _crash_if_asked(record)
-            else:
+            if not sync:
                 self._buffer.append(record)
+                return record
+            self._emit([*lines, self._line(record)], fsync=True, critical=True)
+            _crash_if_asked(record)
         return record
 
     def sample(self, scenario: str, probe: str, s: Sample) -> None:
@@ -96,22 +140,65 @@ class JournalWriter:
 
     def flush(self) -> None:
         with self._lock:
-            self._write_samples()
-            self._file.flush()
+            self._emit(self._drain(), fsync=False)
 
-    def _write_samples(self) -> None:
-        for record in self._buffer:
-            self._write(record)
+    def check_space(self) -> None:
+        """Before injecting: the journal can be fsync'd and its disk has room."""
+        needed = int(os.environ.get(MIN_FREE) or DEFAULT_MIN_FREE)
+        with self._lock:
+            if self.failed:
+                raise JournalError(self.failed, hint=_HINT)
+            try:
+                os.fsync(self._fd)
+                free = shutil.disk_usage(self.path.parent).free
+            except OSError as exc:
+                raise JournalError(f"cannot fsync {self.path}: {exc.strerror}") from None
+        if free < needed:
+            raise JournalError(
+                f"only {free} bytes free for the journal in {self.path.parent} "
+                f"(a run needs {needed}, ${MIN_FREE})",
+                hint=_HINT,
+            )
+
+    def _drain(self) -> list[bytes]:
+        lines = [self._line(r) for r in self._buffer]
         self._buffer.clear()
         for (scenario, probe), rows in self._pending.items():
             if rows:
                 self._seq += 1
-                self._write(Samples(seq=self._seq, scenario=scenario, probe=probe, s=tuple(rows)))
+                batch = Samples(seq=self._seq, scenario=scenario, probe=probe, s=tuple(rows))
+                lines.append(self._line(batch))
         self._pending = {}
+        return lines
 
-    def _write(self, record: Record) -> None:
-        line = json.dumps(to_json(self.redactor.record(record)), separators=(",", ":"), default=str)
-        self._file.write(line + "\n")
+    def _line(self, record: Record) -> bytes:
+        data = to_json(self.redactor.record(record))
+        return (json.dumps(data, separators=(",", ":"), default=str) + "\n").encode()
+
+    def _emit(self, lines: list[bytes], *, fsync: bool, critical: bool = False) -> None:
+        if not lines:
+            return
+        if self.failed:
+            self.unwritten += lines
+            return
+        data = b"".join(lines)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view) :]
+            if fsync:
+                os.fsync(self._fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, self._good)  # never leave a torn line behind
+            self.unwritten += lines
+            self.failed = f"cannot write the journal {self.path}: {exc.strerror or exc}"
+            if self.on_failure is not None:
+                self.on_failure(self.failed)
+            if critical:
+                raise JournalError(self.failed, hint=_HINT) from None
+            return
+        self._good += len(data)
 
     def _flush_loop(self) -> None:
         while not self._stop.wait(FLUSH_EVERY):
@@ -121,10 +208,39 @@ class JournalWriter:
         self._stop.set()
         self._flusher.join(timeout=2)
         with self._lock:
-            self._write_samples()
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
+            self._emit(self._drain(), fsync=False)
+            if self.unwritten:  # maybe there is room again
+                lines, self.unwritten, failed = self.unwritten, [], self.failed
+                self.failed, self.on_failure = None, None
+                self._emit(lines, fsync=True)
+                self.failed = failed  # the run still lost its record while it ran
+            if self.unwritten:
+                self.spilled = self._spill()
+            with contextlib.suppress(OSError):
+                os.fsync(self._fd)
+            os.close(self._fd)
+
+    def _spill(self) -> Path | None:
+        """The whole journal (what is on disk, then what was not) in the spill directory."""
+        folder = spill_dir(self.path.parent)
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with open(self.path, "rb") as kept, open(folder / JOURNAL, "wb") as out:
+                out.write(kept.read(self._good))
+                out.write(b"".join(self.unwritten))
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError:
+            return None
+        return folder
+
+
+_HINT = "free space on that disk, or write reports elsewhere (--reports); see docs/cli.md"
+
+
+def spill_dir(run_dir: Path) -> Path:
+    base = Path(os.environ.get(SPILL_DIR) or Path(tempfile.gettempdir()) / "gameday-spill")
+    return base / run_dir.parent.name / run_dir.name
 
 
 CRASH_AFTER = "GAMEDAY_CRASH_AFTER"

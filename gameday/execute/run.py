@@ -6,6 +6,7 @@ rendering read it back afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import secrets
@@ -16,7 +17,7 @@ from typing import Any
 
 from gameday import __version__
 from gameday.execute import notes
-from gameday.execute.journal import JOURNAL, Clock, JournalWriter, continuing
+from gameday.execute.journal import JOURNAL, Clock, JournalError, JournalWriter, continuing
 from gameday.execute.lock import process_start
 from gameday.execute.resume import entries_of, entry_hash, file_hash
 from gameday.execute.runner import RunOptions, ScenarioRun
@@ -50,6 +51,11 @@ def execute(
     entries = entries_of(subject)
     run_dir = new_run_dir(reports, subject.name)
     journal = JournalWriter(run_dir / JOURNAL, Clock())
+    try:
+        journal.check_space()  # before anything: the journal can be fsync'd and has room
+    except JournalError:
+        journal.close()
+        raise
     journal.redactor.add(find_secrets(overrides or {}))
     drill_meta = None
     if isinstance(subject, Drill):
@@ -133,6 +139,8 @@ def _run_entries(
     inbox.start()
     try:
         for index, entry in enumerate(entries_of(subject)):
+            if journal.failed:  # no record can be kept: nothing more may be injected
+                break
             if index in todo:
                 current[0] = entry.scenario.name
                 ScenarioRun(
@@ -145,6 +153,10 @@ def _run_entries(
         inbox.stop()
         if marker is not None:
             marker.unlink(missing_ok=True)
-        journal.write(j.RunEnd(interrupted=interrupted), sync=True)
+        failed = journal.failed or ""
+        with contextlib.suppress(JournalError):
+            journal.write(
+                j.RunEnd(interrupted=interrupted, error=bool(failed), reason=failed), sync=True
+            )
         journal.close()
     return interrupted

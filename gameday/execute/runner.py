@@ -121,6 +121,7 @@ class ScenarioRun:
         self.prometheus = (
             None if scenario.prometheus is None else PrometheusClient(scenario.prometheus)
         )
+        journal.on_failure = self._journal_failed
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -141,6 +142,7 @@ class ScenarioRun:
             if not getattr(self.fault, "reverts_after_recovery", False) or self.abort.is_set():
                 self._revert_all()
             if self.abort.is_set():
+                self._end_if_journal_failed()
                 raise ScenarioEnded("aborted", self.abort_reason + self._verify_after_abort())
             self._recover()
             self._verify()
@@ -294,6 +296,7 @@ class ScenarioRun:
 
     def _inject(self, planned: Injection) -> None:
         self.phase("inject")
+        self.journal.check_space()  # the undo record must be able to reach the disk
         key = f"{self.s.name}/{self.s.fault.type}"
         self.write(j.InjectionPlanned(scenario=self.s.name, key=key, injection=_data(planned)))
         self.window_wall = [time.time()]
@@ -504,6 +507,15 @@ class ScenarioRun:
             )
         )
         self.view.log(f"[red]revert of {escape(key)} failed:[/] {escape(exc.message)}")
+
+    def _journal_failed(self, reason: str) -> None:
+        """A journal write failed (full disk): stop observing and revert at once."""
+        self.abort_reason = reason
+        self.abort.set()
+
+    def _end_if_journal_failed(self) -> None:
+        if self.journal.failed:
+            raise ScenarioEnded("error", f"{self.journal.failed}; the fault was reverted at once")
 
     def _target_key(self) -> str:
         """The target lock's key: a cluster by its API server, the host for local."""
