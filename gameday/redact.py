@@ -14,15 +14,25 @@ exactly as given. Log lines are scrubbed with the same `scrub`.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import re
 import threading
-from collections.abc import Iterable
+import urllib.parse
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from gameday.model.journal import Record
 
+QUERY_SECRET = re.compile(
+    r"([?&;](?:[^=&;#\s]*(?:pass(?:word|wd)?|secret|token|auth|api[-_]?key|apikey|key|sig|signature|credential)[^=&;#\s]*)=)([^&;#\s\"'<>]+)",
+    re.I,
+)
+"""A credential-like parameter in a URL query string (`?access_token=X`, `&sig=X`)."""
+SECRET_ENV = "GAMEDAY_SECRET_ENV"
+"""Comma-separated names of environment variables whose values are secrets (besides
+every variable whose name looks like a credential, e.g. PGPASSWORD, GITHUB_TOKEN)."""
 SECRET_KEY = re.compile(
     r"(pass(word|wd)?|secret|token|authorization|api[-_]?key|credential|private[-_]?key)", re.I
 )
@@ -56,9 +66,45 @@ def find_secrets(tree: Any) -> set[str]:
                 found.add(node)
                 found.update(part for part in node.split() if len(part) >= MIN_LENGTH)  # "Bearer X"
             found.update(URL_PASSWORD.findall(node))
+            found.update(urllib.parse.unquote_plus(v) for _, v in QUERY_SECRET.findall(node))
 
     walk(tree, False)
     return {s for s in found if len(s) >= MIN_LENGTH}
+
+
+def env_secrets(environ: Mapping[str, str]) -> set[str]:
+    """Values of the runner's environment variables that are secrets: those named like a
+    credential, and those listed in $GAMEDAY_SECRET_ENV. Child processes (command steps)
+    inherit them, so their output may show them."""
+    listed = {n.strip() for n in environ.get(SECRET_ENV, "").split(",") if n.strip()}
+    return {
+        value
+        for name, value in environ.items()
+        if (name in listed or SECRET_KEY.search(name)) and len(value) >= MIN_LENGTH
+    }
+
+
+def forms(secret: str) -> set[str]:
+    """The ways a secret shows up in text: as is, JSON-escaped, URL-encoded, and base64
+    (standard and URL-safe, at any alignment inside a longer encoded string, as in a
+    basic-auth header `base64(user:SECRET)`)."""
+    found = {
+        secret,
+        json.dumps(secret)[1:-1],
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret),
+    }
+    raw = secret.encode()
+    for offset in range(3):
+        data = b"\0" * offset + raw
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            text = encode(data).decode().rstrip("=")
+            skip = (0, 2, 3)[offset]  # characters that also encode the bytes before
+            tail = 1 if len(data) % 3 else 0  # the last one also encodes what follows
+            core = text[skip : len(text) - tail]
+            if len(core) >= 2 * MIN_LENGTH:
+                found.add(core)
+    return {f for f in found if len(f) >= MIN_LENGTH}
 
 
 class Redactor:
@@ -68,17 +114,19 @@ class Redactor:
 
     def add(self, secrets: Iterable[str]) -> None:
         with self._lock:
-            forms = set(self._secrets)
+            known = set(self._secrets)
             for secret in secrets:
-                forms.add(secret)
-                forms.add(json.dumps(secret)[1:-1])  # as it appears inside a JSON string
-            self._secrets = sorted(forms, key=len, reverse=True)  # longest first
+                known |= forms(secret)
+            self._secrets = sorted(known, key=len, reverse=True)  # longest first
 
     def scrub(self, text: str) -> str:
+        """Free text without known secrets (in any of their `forms`), URL passwords and
+        credential-like query parameters."""
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
-        return text
+        text = QUERY_SECRET.sub(lambda m: m.group(1) + MASK, text)
+        return URL_PASSWORD.sub(lambda m: m.group(0).replace(m.group(1), MASK), text)
 
     def tree(self, node: Any, *, substrings: bool = True, spec: bool = False) -> Any:
         """`node` with its string leaves masked: values under credential keys entirely,
@@ -86,8 +134,9 @@ class Redactor:
         Keys, numbers, booleans and the shape of the tree are never changed. With
         `spec`, names (`IDENTITY_KEYS`) and the target (`UNDO_KEYS`) keep their text."""
         if isinstance(node, str):
-            text = self.scrub(node) if substrings else node
-            return URL_PASSWORD.sub(lambda m: m.group(0).replace(m.group(1), MASK), text)
+            if substrings:
+                return self.scrub(node)
+            return URL_PASSWORD.sub(lambda m: m.group(0).replace(m.group(1), MASK), node)
         if isinstance(node, dict):
             return {k: self._value(str(k), v, substrings, spec) for k, v in node.items()}
         if isinstance(node, list | tuple):

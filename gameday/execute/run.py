@@ -24,7 +24,7 @@ from gameday.execute.runner import RunOptions, ScenarioRun
 from gameday.execute.view import View
 from gameday.model import journal as j
 from gameday.model.scenario import Drill, Scenario, to_jsonable
-from gameday.redact import find_secrets
+from gameday.redact import env_secrets, find_secrets
 
 RESUME_GAP = 1.0
 """Seconds put between a crashed or interrupted run's last record and the resumed part."""
@@ -56,7 +56,7 @@ def execute(
     except JournalError:
         journal.close()
         raise
-    journal.redactor.add(find_secrets(overrides or {}))
+    journal.redactor.add(find_secrets(overrides or {}) | env_secrets(os.environ))
     drill_meta = None
     if isinstance(subject, Drill):
         drill_meta = {
@@ -107,7 +107,7 @@ def resume(
     """Runs entries `todo` of `subject` into the existing journal of `run_dir`; returns
     whether it was interrupted. `seq` and the clock continue after the last record."""
     journal = continuing(run_dir / JOURNAL, gap=RESUME_GAP)
-    journal.redactor.add(find_secrets(to_jsonable(subject)))
+    journal.redactor.add(find_secrets(to_jsonable(subject)) | env_secrets(os.environ))
     journal.write(
         j.RunResumed(
             from_index=min(todo, default=0),
