@@ -8,6 +8,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
 
 from gameday.errors import TargetError
+from gameday.interop.faultwindows import fault_windows
 from gameday.model.scorecard import Scorecard
 
 NOT_JUDGED = ("error", "inconclusive", "dry-run")
@@ -53,6 +54,7 @@ def registry_for(card: Scorecard) -> CollectorRegistry:
         "1 for the scenario's verdict (pass, fail, inconclusive, aborted, error, not-run).",
         ("scenario", "fault", "verdict"),
     )
+    _fault_windows(registry, card)
     for s in card.scenarios:
         verdict.labels(s.name, s.fault, s.verdict).set(1.0)
         if s.verdict not in NOT_JUDGED:  # an error says nothing about resilience
@@ -71,6 +73,26 @@ def registry_for(card: Scorecard) -> CollectorRegistry:
             if slo.budget_consumed is not None:
                 burned.labels(s.name, slo.name).set(slo.budget_consumed)
     return registry
+
+
+def _fault_windows(registry: CollectorRegistry, card: Scorecard) -> None:
+    """When each fault was in place, for dashboards to overlay (interop/faultwindows.py)."""
+    labels = ("scenario", "fault")
+    start = Gauge(
+        "gameday_fault_start_timestamp_seconds",
+        "When the scenario's fault was injected (Unix time).",
+        labels,
+        registry=registry,
+    )
+    end = Gauge(
+        "gameday_fault_end_timestamp_seconds",
+        "When the scenario's fault was reverted (Unix time).",
+        labels,
+        registry=registry,
+    )
+    for window in fault_windows(card):
+        start.labels(window.scenario, window.fault).set(window.start)
+        end.labels(window.scenario, window.fault).set(window.end)
 
 
 def push(card: Scorecard, url: str) -> None:

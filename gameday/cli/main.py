@@ -10,6 +10,7 @@ import os
 import sys
 
 from gameday.cli import (  # noqa: F401 (registers commands)
+    interop_commands,
     run_commands,
     schedule_commands,
     spec_commands,
