@@ -6,6 +6,10 @@
 # tests/package/test_image.py builds it on a Debian base assembled with mmdebstrap.
 ARG BASE=python:3.11-slim
 FROM ${BASE}
+# For a private index or a TLS-inspecting proxy: --build-arg PIP_INDEX_URL=... and
+# --build-arg PIP_CERT=/path/in/build (with -v host-ca.crt:/path/in/build:ro).
+ARG PIP_INDEX_URL
+ARG PIP_CERT
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY gameday ./gameday
@@ -16,6 +20,9 @@ COPY scenarios/local ./scenarios/local
 RUN python3 -m venv /opt/gameday \
     && /opt/gameday/bin/pip install --no-cache-dir --disable-pip-version-check . \
     && rm -rf /src
+# A named user: supervisord (the local target, the demo) looks its uid up in /etc/passwd.
+RUN echo "gameday:x:65532:65532:gameday:/tmp:/usr/sbin/nologin" >> /etc/passwd \
+    && echo "gameday:x:65532:" >> /etc/group
 ENV PATH=/opt/gameday/bin:$PATH HOME=/tmp
 WORKDIR /work
 USER 65532:65532
