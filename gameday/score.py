@@ -14,14 +14,16 @@ See docs/scoring.md for the per-scenario formula and worked examples.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gameday.model import journal as j
+from gameday.model.journal_json import to_json
 from gameday.model.outcomes import Verdict
 from gameday.model.scorecard import Formula, ScenarioScore, Scorecard, Term
 from gameday.scoring.formula import grade
 from gameday.scoring.scenario import note, score_scenario
-from gameday.scoring.segment import latest_attempts, segments
+from gameday.scoring.segment import latest_attempts, segments, typed
 
 __all__ = ["SCHEMA", "grade", "score_journal"]
 
@@ -30,31 +32,32 @@ LEFT_OUT = (Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.DRY_RUN)
 """Verdicts left out of the drill score, trends and pass rates."""
 
 
-def score_journal(records: Sequence[dict[str, Any]]) -> Scorecard:
-    start: dict[str, Any] = next(
-        (r for r in records if r["type"] == "run-start"), {"t": 0.0, "wall": 0.0}
-    )
-    ends = [r for r in records if r["type"] == "run-end"]
-    end = ends[-1] if ends else (records[-1] if records else start)
-    weights = {e["scenario"]: e.get("weight", 1.0) for e in start.get("entries", [])}
+def score_journal(records: Sequence[j.Record | Mapping[str, Any]]) -> Scorecard:
+    """Scores a journal: typed records (`read_records`), or JSON objects (`read_journal`,
+    hand-built test journals), which are parsed through the same definitions."""
+    typed_records = typed(records)
+    start = next((r for r in typed_records if isinstance(r, j.RunStart)), j.RunStart())
+    ends = [r for r in typed_records if isinstance(r, j.RunEnd)]
+    end = ends[-1] if ends else (typed_records[-1] if typed_records else start)
+    weights = {e.scenario: e.weight for e in start.entries}
     scenarios = tuple(
         score_scenario(seg, weights.get(seg.name, 1.0))
-        for seg in latest_attempts(segments(records))
+        for seg in latest_attempts(segments(typed_records))
     )
     drill = drill_formula(scenarios)
     return Scorecard(
         schema=SCHEMA,
-        run_id=str(start.get("run_id", "")),
-        name=str(start.get("name", "")),
-        kind=str(start.get("kind", "")),
-        started_wall=float(start.get("wall", 0.0)),
-        duration=round(float(end["t"]) - float(start["t"]), 3),
+        run_id=start.run_id,
+        name=start.name,
+        kind=start.kind,
+        started_wall=start.wall,
+        duration=round(end.t - start.t, 3),
         score=drill.result,
         grade=grade(drill.result),
         verdict=drill_verdict(scenarios),
         scenarios=scenarios,
-        meta={k: v for k, v in start.items() if k in ("drill", "options", "host", "gameday")},
-        notes=tuple(note(r) for r in records if r["type"] == "note"),
+        meta=_meta(start),
+        notes=tuple(note(r) for r in typed_records if isinstance(r, j.Note)),
         formula=drill,
     )
 
@@ -82,3 +85,9 @@ def drill_verdict(scenarios: Sequence[ScenarioScore]) -> Verdict:
     if verdicts == {Verdict.DRY_RUN}:
         return Verdict.DRY_RUN
     return Verdict.PASS
+
+
+def _meta(start: j.RunStart) -> dict[str, Any]:
+    """What the report shows about the run: the drill's people, options, host, version."""
+    data = to_json(start)
+    return {k: data[k] for k in ("drill", "options", "host", "gameday") if k in data}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gameday.measure import linear_score
+from gameday.model import journal as j
 from gameday.model.outcomes import Outcome, Verdict
 from gameday.model.scorecard import AlertResult, SloResult
 from gameday.plugins.protocols import Landing
@@ -41,12 +42,12 @@ class Findings:
 
 def landing(seg: Segment) -> Landing | None:
     """The `fault-landing` record; None when nothing was injected."""
-    if seg.first("injection-applied") is None:
+    if seg.first(j.InjectionApplied) is None:
         return None
-    record = seg.first("fault-landing")
+    record = seg.first(j.FaultLanding)
     if record is None:
         return Landing(None, "not checked (no fault-landing record in the journal)")
-    return Landing(record.get("confirmed"), record.get("checked", ""), record.get("evidence", {}))
+    return Landing(record.confirmed, record.checked, record.evidence)
 
 
 def verdict(outcome: str, found: Findings) -> Verdict:
@@ -66,10 +67,10 @@ def verdict(outcome: str, found: Findings) -> Verdict:
 def source_unreachable(seg: Segment, inject_t: float, end_t: float) -> str | None:
     """Why the alert source cannot vouch for a silence between injection and the end
     of the watch (rollback), or None when it answered throughout."""
-    end_t = seg.t("phase", phase="rollback") or end_t
-    for record in seg.all("alert-source"):
-        if record.get("reachable") is False and float(record["t"]) <= end_t:
-            return str(record.get("error") or "the alert source was unreachable")
+    end_t = seg.t(j.Phase, phase="rollback") or end_t
+    for record in seg.all(j.AlertSource, reachable=False):
+        if record.t <= end_t:
+            return record.error or "the alert source was unreachable"
     samples = [s for s in seg.samples.get(DETECTION_PROBE, []) if inject_t <= s.t <= end_t]
     failed = next((s for s in samples if not s.ok), None)
     if failed is not None:
@@ -91,14 +92,14 @@ def alerts(
     found = []
     for expected in detection["expect_alerts"]:
         name, within = expected["name"], float(expected["within"])
-        fired = seg.first("alert-fired", alert=name)
-        resolved = seg.first("alert-resolved", alert=name)
-        resolved_at = None if resolved is None else float(resolved["t"])
+        fired = seg.first(j.AlertFired, alert=name)
+        resolved = seg.first(j.AlertResolved, alert=name)
+        resolved_at = None if resolved is None else resolved.t
         if fired is None:
             status = "missed" if blind is None else "unknown"
             found.append(AlertResult(name, within, status))
             continue
-        fired_at = float(fired["t"])
+        fired_at = fired.t
         if fired_at < inject_t:
             found.append(AlertResult(name, within, "already firing", fired_at, resolved_at))
             continue
@@ -138,26 +139,26 @@ def alert_reason(alert: AlertResult, blind: str | None = None) -> str:
 
 
 def rollback_ok(seg: Segment) -> bool:
-    failed_step = any(e["section"] == "rollback" and not e["ok"] for e in seg.all("step-end"))
-    return seg.first("revert-failed") is None and not failed_step
+    failed_step = any(not e.ok for e in seg.all(j.StepEnd, section="rollback"))
+    return seg.first(j.RevertFailed) is None and not failed_step
 
 
 def outcome_failures(
-    seg: Segment, outcome: str, end_event: dict[str, Any] | None, touched: tuple[str, ...]
+    seg: Segment, outcome: Outcome, end_event: j.ScenarioEnd | None, touched: tuple[str, ...]
 ) -> list[str]:
     """Reasons that come from how the run went, not from the measurements."""
     reasons = []
     if outcome != Outcome.COMPLETED:
-        reason = end_event.get("reason") if end_event else None
+        reason = end_event.reason if end_event else None
         reasons.append(f"{outcome}: {reason}" if reason else str(outcome))
-    if seg.first("revert-failed"):
+    if seg.first(j.RevertFailed):
         reasons.append("rollback failed: a fault may still be active")
     reasons += [
-        f"rollback step '{e['name']}' failed: {e['detail']}"
-        for e in seg.all("step-end")
-        if e["section"] == "rollback" and not e["ok"]
+        f"rollback step '{e.name}' failed: {e.detail}"
+        for e in seg.all(j.StepEnd, section="rollback")
+        if not e.ok
     ]
-    if seg.first("injection-applied") and not touched:
+    if seg.first(j.InjectionApplied) and not touched:
         reasons.append("the fault touched nothing")
     return reasons
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gameday.model import journal as j
 from gameday.model.scorecard import Phase, ProbeReport
 from gameday.scoring.segment import Segment
 
@@ -72,23 +73,14 @@ def _cuts(seg: Segment, detected: tuple[str, float]) -> list[tuple[float, str]]:
     """(time, label of the phase that ends there), from the journal."""
     what, detected_t = detected
     cuts = [(detected_t, f"until detected: {what}")]
-    revert_t = seg.t("injection-reverted")
+    revert_t = seg.t(j.InjectionReverted)
     if revert_t is not None:
         cuts.append((revert_t, "fault in place until reverted"))
-    for start in seg.all("step-start"):
-        if start.get("section") != "recovery":
-            continue
-        cuts.append((float(start["t"]), f"until recovery step '{start['name']}' started"))
-        end = next(
-            (
-                e
-                for e in seg.all("step-end")
-                if e.get("section") == "recovery" and e.get("index") == start.get("index")
-            ),
-            None,
-        )
+    for start in seg.all(j.StepStart, section="recovery"):
+        cuts.append((start.t, f"until recovery step '{start.name}' started"))
+        end = seg.first(j.StepEnd, section="recovery", index=start.index)
         if end is not None:
-            cuts.append((float(end["t"]), f"recovery step '{start['name']}'"))
+            cuts.append((end.t, f"recovery step '{start.name}'"))
     return cuts
 
 
@@ -118,25 +110,18 @@ def _phases(
 
 
 def _step_running_at(seg: Segment, t: float) -> str | None:
-    for start in seg.all("step-start"):
-        if start.get("section") != "recovery" or float(start["t"]) > t:
+    for start in seg.all(j.StepStart, section="recovery"):
+        if start.t > t:
             continue
-        end = next(
-            (
-                e
-                for e in seg.all("step-end")
-                if e.get("index") == start.get("index") and e.get("section") == "recovery"
-            ),
-            None,
-        )
-        if end is None or float(end["t"]) > t:
-            return str(start["name"])
+        end = seg.first(j.StepEnd, section="recovery", index=start.index)
+        if end is None or end.t > t:
+            return start.name
     return None
 
 
 def fault_held(seg: Segment, inject_t: float | None) -> float | None:
     """Seconds the fault stayed in place (injection to revert); None if never reverted."""
-    revert_t = seg.t("injection-reverted")
+    revert_t = seg.t(j.InjectionReverted)
     if inject_t is None or revert_t is None:
         return None
     return round(revert_t - inject_t, 3)

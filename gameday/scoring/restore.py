@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gameday.model import journal as j
 from gameday.model.restore import RTO_PHASES, RestoreStory
 from gameday.scoring.segment import Segment
 
@@ -32,17 +33,16 @@ def restore_story(
     time_to_recover: float | None,
 ) -> RestoreStory | None:
     """None for a scenario with neither a data writer nor a checked backup."""
-    audit_event = seg.first("data-audit")
+    audit_event = seg.first(j.DataAudit)
     backup = _backup(seg)
     if audit_event is None and backup is None:
         return None
-    start = seg.events[0]
-    offset = float(start.get("wall", 0.0)) - float(start.get("t", 0.0))
+    offset = seg.start.wall - seg.start.t
 
     def wall(t: float | None) -> float | None:
         return None if t is None else round(t + offset, 3)
 
-    audit: dict[str, Any] = audit_event["audit"] if audit_event else {}
+    audit: dict[str, Any] = audit_event.audit if audit_event else {}
     disaster = wall(inject_t)
     taken = None if backup is None else backup.get("taken_wall")
     recovery = seg.spec.get("recovery", {})
@@ -74,11 +74,7 @@ def restore_story(
 
 
 def _backup(seg: Segment) -> dict[str, Any] | None:
-    found = [
-        e["data"]
-        for e in seg.all("step-end")
-        if isinstance(e.get("data"), dict) and "taken_wall" in e["data"]
-    ]
+    found = [e.data for e in seg.all(j.StepEnd) if "taken_wall" in e.data]
     return found[-1] if found else None
 
 
@@ -97,19 +93,15 @@ def rto_phases(
     detected = impact_t if impact_t is not None else inject_t
     add("detect", inject_t, detected)
     cursor = detected
-    ends = {
-        e.get("index"): float(e["t"]) for e in seg.all("step-end") if e.get("section") == "recovery"
-    }
-    for start in seg.all("step-start"):
-        if start.get("section") != "recovery":
-            continue
-        phase = start.get("step_phase") or "restore"
-        begun = float(start["t"])
+    ends = {e.index: e.t for e in seg.all(j.StepEnd, section="recovery")}
+    for start in seg.all(j.StepStart, section="recovery"):
+        phase = start.step_phase or "restore"
+        begun = start.t
         # The wait before the first acting step is deciding; later gaps belong to the
         # step they lead to.
         gap_phase = "decide" if cursor == detected else phase
         add(gap_phase, cursor, begun)
-        end = ends.get(start.get("index"), recovered_t)
+        end = ends.get(start.index, recovered_t)
         add(phase, max(begun, cursor), end)
         cursor = max(cursor, end)
     add("serving", cursor, recovered_t)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from gameday.measure import outages, phase_stats, recovered_at, time_to_detect, window
+from gameday.model import journal as j
 from gameday.model.outcomes import Outcome, Verdict
 from gameday.model.scorecard import (
     AlertResult,
@@ -25,22 +26,20 @@ GATED = (Outcome.ABORTED, Outcome.RECOVERY_FAILED, Outcome.NOT_RESTORED)
 UNSCORED = (Verdict.ERROR, Verdict.NOT_RUN, Verdict.DRY_RUN, Verdict.INCONCLUSIVE)
 
 
-def note(record: dict[str, Any]) -> Note:
-    return Note(
-        float(record["t"]), record.get("author", ""), record.get("text", ""), record.get("scenario")
-    )
+def note(record: j.Note) -> Note:
+    return Note(record.t, record.author, record.text, record.scenario)
 
 
 def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
     spec = seg.spec
-    end_event = seg.first("scenario-end")
-    outcome = end_event["outcome"] if end_event else Outcome.INCOMPLETE
-    end_t = float(end_event["t"]) if end_event else max((e["t"] for e in seg.events), default=0.0)
+    end_event = seg.first(j.ScenarioEnd)
+    outcome = end_event.outcome if end_event else Outcome.INCOMPLETE
+    end_t = end_event.t if end_event else max((e.t for e in seg.events), default=0.0)
     # The fault starts when applying it starts: deleting 200 pods at the client's QPS
     # limit takes seconds, and the first replacements are Ready before the last delete.
-    applied, planned = seg.t("injection-applied"), seg.t("injection-planned")
+    applied, planned = seg.t(j.InjectionApplied), seg.t(j.InjectionPlanned)
     inject_t = planned if applied is not None and planned is not None else applied
-    verify_t = seg.t("phase", phase="verify") or seg.t("phase", phase="rollback") or end_t
+    verify_t = seg.t(j.Phase, phase="verify") or seg.t(j.Phase, phase="rollback") or end_t
     recovery_spec = spec.get("recovery", {})
     stabilization = float(recovery_spec.get("stabilization", 2.0))
     probes = tuple(
@@ -51,14 +50,15 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
     ttr = recovery.time_to_recover
     expected = expect.Expectation.of(spec)
     whole = tuple(
-        evaluate_slo(s, seg.samples, inject_t, verify_t, seg.first("sli-measured", slo=s["name"]))
+        evaluate_slo(s, seg.samples, inject_t, verify_t, _measured(seg, s["name"]))
         for s in spec.get("slos", ())
     )
     slos = whole if expected is None else _outside_breach(seg, whole, recovery.recovered_t, end_t)
-    audit = seg.first("data-audit")
-    lost = audit["audit"]["lost_span"] if audit else None
-    injection = (seg.first("injection-applied") or seg.first("plan") or {}).get("injection", {})
-    touched = tuple(injection.get("targets", ()))
+    audit = seg.first(j.DataAudit)
+    lost = audit.audit.get("lost_span") if audit else None
+    record = seg.first(j.InjectionApplied) or seg.first(j.Plan)
+    injection = record.injection if record is not None else j.InjectionData()
+    touched = tuple(injection.targets)
     landed = findings.landing(seg)
     held = fault_held(seg, inject_t)
     declared = spec.get("fault", {}).get("duration")
@@ -74,7 +74,7 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
         found.doubts.insert(0, doubt)
     bounds: tuple[Any, ...] = ()
     if expected is not None and inject_t is not None:
-        bounds = expected.check(whole, recovery, alerts, seg.t("injection-reverted"), inject_t)
+        bounds = expected.check(whole, recovery, alerts, seg.t(j.InjectionReverted), inject_t)
         if recovery.status == "no impact observed":
             found.doubts.append(expected.surprise())
         found.failures += [
@@ -102,12 +102,12 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
     for alert in alerts:
         if alert.fired_at is not None:
             markers[f"alert {alert.name}"] = alert.fired_at
-    notes = tuple(note(e) for e in seg.all("note"))
+    notes = tuple(note(e) for e in seg.all(j.Note))
     for number, scenario_note in enumerate(notes, 1):
         markers[f"note {number}"] = scenario_note.t
-    approved = seg.first("approval")
-    trigger = seg.first("abort-condition")
-    abort = seg.first("abort")
+    approved = seg.first(j.Approval)
+    trigger = seg.first(j.AbortCondition)
+    abort = seg.first(j.Abort)
     return ScenarioScore(
         name=seg.name,
         owner=spec.get("owner"),
@@ -123,17 +123,16 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
         slos=slos,
         probes=probes,
         steps=tuple(
-            StepResult(e["section"], e["name"], e["ok"], e["duration"], e["detail"])
-            for e in seg.all("step-end")
+            StepResult(e.section, e.name, e.ok, e.duration, e.detail) for e in seg.all(j.StepEnd)
         ),
         touched=touched,
-        evidence=injection.get("evidence", {}),
+        evidence=injection.evidence,
         markers=markers,
         time_to_recover=ttr,
         rto=rto,
         rpo=rpo,
         data_lost=lost,
-        data_missing=audit["audit"]["missing"] if audit else None,
+        data_missing=audit.audit.get("missing") if audit else None,
         abort_reaction=_abort_reaction(trigger, markers.get("revert")),
         hypothesis=spec.get("hypothesis"),
         description=spec.get("description", ""),
@@ -141,7 +140,7 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
         alerts=alerts,
         approval=None
         if approved is None
-        else f"{'go' if approved['go'] else 'no go'} from {approved['by']} at {approved['t']:.1f}s",
+        else f"{'go' if approved.go else 'no go'} from {approved.by} at {approved.t:.1f}s",
         notes=notes,
         landing=landed,
         recovery=recovery.status,
@@ -150,7 +149,7 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
         fault_held=held,
         formula=score_formula,
         bounds=bounds,
-        abort_condition=None if abort is None else abort.get("reason"),
+        abort_condition=None if abort is None else abort.reason,
         restore=restore_story(seg, inject_t, recovery.impact_t, recovery.recovered_t, ttr),
     )
 
@@ -186,7 +185,7 @@ def probe_report(
 
 
 def _phase_bounds(seg: Segment, end_t: float) -> dict[str, tuple[float, float]]:
-    marks = [(e["phase"], float(e["t"])) for e in seg.all("phase")]
+    marks = [(e.phase, e.t) for e in seg.all(j.Phase)]
     return {
         name: (t, marks[i + 1][1] if i + 1 < len(marks) else end_t)
         for i, (name, t) in enumerate(marks)
@@ -195,11 +194,11 @@ def _phase_bounds(seg: Segment, end_t: float) -> dict[str, tuple[float, float]]:
 
 def _markers(seg: Segment, inject_t: float | None, end_t: float) -> dict[str, float]:
     found = {
-        "start": seg.t("scenario-start"),
+        "start": seg.start.t,
         "inject": inject_t,
-        "revert": seg.t("injection-reverted"),
-        "abort": seg.t("abort-condition"),
-        "verify": seg.t("phase", phase="verify"),
+        "revert": seg.t(j.InjectionReverted),
+        "abort": seg.t(j.AbortCondition),
+        "verify": seg.t(j.Phase, phase="verify"),
         "end": end_t,
     }
     return {k: v for k, v in found.items() if v is not None}
@@ -211,17 +210,23 @@ def _gate(seg: Segment, outcome: str, touched: tuple[str, ...]) -> str | None:
         return f"outcome {outcome}"
     if not findings.rollback_ok(seg):
         return "a revert or rollback step failed"
-    if seg.first("injection-applied") is not None and not touched:
+    if seg.first(j.InjectionApplied) is not None and not touched:
         return "the fault touched nothing"
     return None
 
 
-def _abort_reaction(trigger: dict[str, Any] | None, revert_t: float | None) -> float | None:
+def _abort_reaction(trigger: j.AbortCondition | None, revert_t: float | None) -> float | None:
     """Revert complete - the moment the triggering sample's result was known."""
     if trigger is None or revert_t is None:
         return None
-    known = float(trigger.get("known_t", trigger["t"]))
+    known = trigger.known_t if trigger.known_t is not None else trigger.t
     return round(revert_t - known, 4)
+
+
+def _measured(seg: Segment, slo: str) -> dict[str, Any] | None:
+    """The journaled numbers of a Prometheus SLI (`sli-measured`), if any."""
+    record = seg.first(j.SliMeasured, slo=slo)
+    return None if record is None else record.result
 
 
 def _first_alert(alerts: tuple[AlertResult, ...]) -> tuple[str, float] | None:
@@ -237,7 +242,7 @@ def _outside_breach(
     """With `expect.breach`, probe SLOs hold from recovery to the end of verification."""
     if recovered_t is None:
         return whole
-    after = seg.t("phase", phase="rollback") or end_t
+    after = seg.t(j.Phase, phase="rollback") or end_t
     return tuple(
         _outside(evaluate_slo(s, seg.samples, recovered_t, after, None), w) if s.get("probe") else w
         for s, w in zip(seg.spec.get("slos", ()), whole, strict=True)
