@@ -7,14 +7,16 @@ from pathlib import Path
 
 from gameday.config import LintConfig
 from gameday.errors import InputError, Problem
-from gameday.load import Document, YamlPath
+from gameday.load import Document, YamlPath, load_file
 from gameday.model.scenario import Scenario
 from gameday.plugins.registry import registry
 from gameday.validate import iter_yaml_files, load_with_document
 
 
 def lint_paths(paths: Iterable[Path], config: LintConfig) -> tuple[int, list[Problem]]:
-    """Validation problems plus policy findings, for every scenario under `paths`."""
+    """Validation problems plus policy findings, for every scenario under `paths` and
+    every scenario a drill under `paths` includes (with the drill's params); a finding
+    in a scenario reached twice is reported once."""
     problems: list[Problem] = []
     count = 0
     for file in iter_yaml_files(paths, problems):
@@ -26,7 +28,11 @@ def lint_paths(paths: Iterable[Path], config: LintConfig) -> tuple[int, list[Pro
             continue
         if isinstance(loaded, Scenario):
             problems.extend(lint_scenario(doc, loaded, config))
-    return count, problems
+        else:
+            for entry in loaded.entries:
+                scenario_doc = load_file(Path(entry.scenario.source))
+                problems.extend(lint_scenario(scenario_doc, entry.scenario, config))
+    return count, list(dict.fromkeys(problems))
 
 
 def lint_scenario(doc: Document, s: Scenario, config: LintConfig) -> list[Problem]:

@@ -41,6 +41,9 @@ class Document:
     source: str
     data: dict[str, Any]
     marks: Mapping[YamlPath, tuple[int, int]] = field(repr=False)
+    problems: tuple[Problem, ...] = ()
+    """With `keep_going`: problems that left a usable document (a duplicate key, whose
+    first value is kept), for the caller to report beside its own."""
 
     def locate(self, path: YamlPath) -> Location:
         """The location of `path`, or of its nearest ancestor that has one."""
@@ -51,7 +54,7 @@ class Document:
         return Location(self.source, 1, 1)
 
 
-def load_file(path: Path, *, display: str | None = None) -> Document:
+def load_file(path: Path, *, display: str | None = None, keep_going: bool = False) -> Document:
     """Read and parse one YAML file; every failure is an `InputError` naming the file.
 
     Only regular files are read: a FIFO, a device or a socket would block or never end,
@@ -93,7 +96,7 @@ def load_file(path: Path, *, display: str | None = None) -> Document:
             f"{MAX_FILE_BYTES // 1024} KiB limit",
             "scenario and drill files are hand-written; split the file or check it is YAML",
         )
-    return load_bytes(raw, source)
+    return load_bytes(raw, source, keep_going=keep_going)
 
 
 def _not_regular(mode: int) -> str | None:
@@ -122,8 +125,9 @@ def _read_at_most(fd: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def load_bytes(raw: bytes, source: str) -> Document:
-    """Parse `raw` as a single YAML mapping."""
+def load_bytes(raw: bytes, source: str, *, keep_going: bool = False) -> Document:
+    """Parse `raw` as a single YAML mapping. With `keep_going`, duplicate keys do not
+    raise: they are returned in `Document.problems` so validation can go on."""
     if len(raw) > MAX_FILE_BYTES:
         raise _fail(Location(source), f"input is larger than {MAX_FILE_BYTES // 1024} KiB", None)
     text = _decode(raw, source)
@@ -157,10 +161,14 @@ def load_bytes(raw: bytes, source: str) -> Document:
         )
     builder = _Builder(source)
     data = builder.build(root, ())
-    if builder.problems:
-        raise InputError(problems=builder.problems)
+    if builder.problems or (builder.recoverable and not keep_going):
+        raise InputError(problems=sorted(builder.problems + builder.recoverable, key=_where))
     assert isinstance(data, dict)
-    return Document(source, data, builder.marks)
+    return Document(source, data, builder.marks, tuple(builder.recoverable))
+
+
+def _where(problem: Problem) -> tuple[int, int]:
+    return (problem.location.line or 0, problem.location.column or 0)
 
 
 def load_value(text: str, source: str) -> Any:
@@ -187,6 +195,8 @@ class _Builder:
         self.source = source
         self.marks: dict[YamlPath, tuple[int, int]] = {(): (1, 1)}
         self.problems: list[Problem] = []
+        self.recoverable: list[Problem] = []
+        """Duplicate keys: the first value is kept, so the rest of the file can be checked."""
         self.scalars = yaml.constructor.SafeConstructor()
         self.budget = MAX_NODES
         self.open: set[int] = set()
@@ -260,7 +270,7 @@ class _Builder:
             key = str(key_node.value)
             if key in result:
                 first = self.marks.get((*path, key), (0, 0))
-                self.problems.append(
+                self.recoverable.append(
                     Problem(
                         _mark(self.source, key_node.start_mark),
                         f"duplicate key `{key}` (first defined on line {first[0]})",

@@ -65,19 +65,44 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> ScenarioFi
     return collected
 
 
+def _overrides(config: pytest.Config) -> dict[str, Any]:
+    from gameday.cli.params import parse_overrides
+
+    return parse_overrides(
+        config.getoption("gameday_set"), [Path(v) for v in config.getoption("gameday_values")]
+    )
+
+
+_DECLARED = pytest.StashKey[set[str]]()
+"""Params declared by any collected scenario file (valid or not)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--gameday-set` params are shared by every collected scenario (as a drill's are):
+    each must be declared by at least one of them, or it is a typo."""
+    from gameday.declared import unknown_params
+
+    declared = config.stash.get(_DECLARED, None)
+    if declared is not None:
+        problems = unknown_params(_overrides(config), declared, "any collected scenario")
+        if problems:
+            raise pytest.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
+
+
 class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[ScenarioItem]:
-        from gameday.cli.params import parse_overrides
+        from gameday.declared import declared_params
+        from gameday.load import load_file
         from gameday.model.scenario import Scenario
         from gameday.validate import load
 
-        overrides = parse_overrides(
-            self.config.getoption("gameday_set"),
-            [Path(v) for v in self.config.getoption("gameday_values")],
-        )
+        declared = declared_params(load_file(self.path))
+        self.config.stash.setdefault(_DECLARED, set()).update(declared)
+        overrides = {k: v for k, v in _overrides(self.config).items() if k in declared}
         scenario = load(self.path, overrides)
         assert isinstance(scenario, Scenario)
         item: ScenarioItem = ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
+
         for value, prefix in [(scenario.owner, "owner"), *((t, "tag") for t in scenario.tags)]:
             if value:
                 item.extra_keyword_matches.add(value)

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from gameday.build import build_scenario
+from gameday.declared import declared_params, locator, unknown_params
 from gameday.errors import InputError, Problem
 from gameday.hints import did_you_mean
 from gameday.load import Document, YamlPath, load_file
@@ -22,7 +24,7 @@ from gameday.plugins.registry import registry
 from gameday.spec import API_VERSION
 from gameday.spec.drill import DrillSpec
 from gameday.spec.problems import problems_from
-from gameday.spec.scenario import ScenarioSpec, StepSpec
+from gameday.spec.scenario import ScenarioSpec
 from gameday.static_checks import static_problems
 from gameday.template import render_tree, shell_paths
 
@@ -38,11 +40,21 @@ def load_with_document(
     path: Path, params: dict[str, Any] | None = None
 ) -> tuple[Document, m.Scenario | m.Drill]:
     """The parsed document (for locating things) and the model built from it."""
-    doc = load_file(path)
-    kind = _check_header(doc)
-    if kind == "Drill":
-        return doc, _drill(doc, path, params or {})
-    return doc, _scenario(doc, params or {})
+    doc = load_file(path, keep_going=True)
+    before = [*doc.problems]  # duplicate keys: reported with everything else
+    try:
+        kind = _check_header(doc)
+        overrides = params or {}
+        if kind == "Drill":
+            result: m.Scenario | m.Drill = _drill(doc, path, overrides)
+        else:
+            before += unknown_params(overrides, declared_params(doc), path.name)
+            result = _scenario(doc, overrides)
+    except InputError as exc:
+        raise InputError(problems=_unique([*before, *exc.problems])) from None
+    if before:
+        raise InputError(problems=_unique(before))
+    return doc, result
 
 
 def check_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
@@ -145,7 +157,7 @@ def _scenario(doc: Document, overrides: dict[str, Any]) -> m.Scenario:
         out.add(problem.path, problem.message, problem.hint)
     if out.problems or spec is None:
         raise InputError(problems=_unique(out.problems))
-    return _build_scenario(spec, plugin_params, doc.source, params)
+    return build_scenario(spec, plugin_params, doc.source, params)
 
 
 def _check_plugins(out: _Collector, data: dict[str, Any]) -> dict[YamlPath, Any]:
@@ -254,142 +266,13 @@ def _check_prometheus_source(out: _Collector, data: dict[str, Any]) -> None:
         )
 
 
-def _build_scenario(
-    spec: ScenarioSpec, parsed: dict[YamlPath, Any], source: str, params: dict[str, Any]
-) -> m.Scenario:
-    meta, fault, rec = spec.metadata, spec.fault, spec.recovery
-    probes = tuple(
-        m.Probe(p.name, p.type, p.every, parsed[("steady_state", "probes", i)])
-        for i, p in enumerate(spec.steady_state.probes)
-    )
-    return m.Scenario(
-        name=meta.name,
-        source=source,
-        owner=meta.owner,
-        service=meta.service,
-        description=meta.description,
-        tags=tuple(meta.tags),
-        runbook=meta.runbook,
-        hypothesis=meta.hypothesis,
-        target=m.Target(spec.target.kind, parsed[("target",)]),
-        steady_state=m.SteadyState(
-            spec.steady_state.window, spec.steady_state.success_ratio, probes
-        ),
-        slos=tuple(_slo(s) for s in spec.slo),
-        fault=m.Fault(
-            fault.type,
-            parsed[("fault",)],
-            fault.duration,
-            fault.blast_radius.max_targets,
-            fault.blast_radius.max_percent,
-            fault.allow_empty,
-        ),
-        abort_when=tuple(
-            m.AbortCondition(a.for_, a.error_ratio, a.probe, a.promql) for a in spec.abort_when
-        ),
-        recovery=m.Recovery(
-            rec.rto, rec.rpo, rec.stabilization, _steps(rec.steps, parsed, ("recovery", "steps"))
-        ),
-        setup=_steps(spec.setup, parsed, ("setup",)),
-        rollback=_steps(spec.rollback, parsed, ("rollback",)),
-        prometheus=None
-        if spec.prometheus is None
-        else m.Prometheus(**spec.prometheus.model_dump()),
-        detection=None
-        if spec.detection is None
-        else m.Detection(
-            spec.detection.source,
-            spec.detection.url,
-            tuple(
-                m.ExpectedAlert(a.name, a.within, dict(a.labels))
-                for a in spec.detection.expect_alerts
-            ),
-        ),
-        expect=None
-        if spec.expect is None
-        else m.Expect(
-            m.ExpectedBreach(
-                spec.expect.breach.max_burn,
-                spec.expect.breach.detect_within,
-                spec.expect.breach.recover_within,
-            )
-        ),
-        weights=spec.scoring.weights.model_dump(),
-        deadline=spec.deadline,
-        params=params,
-    )
-
-
-def _slo(s: Any) -> m.Slo:
-    sli = _sli(s)
-    if s.availability is not None:
-        return m.Slo(s.name, "availability", s.probe, s.promql, objective=s.availability, sli=sli)
-    if s.latency is not None:
-        return m.Slo(
-            s.name,
-            "latency",
-            s.probe,
-            s.promql,
-            percentile=s.latency.percentile,
-            below=s.latency.below,
-            sli=sli,
-        )
-    if s.burn_rate is not None:
-        return m.Slo(
-            s.name,
-            "burn-rate",
-            objective=s.burn_rate.objective,
-            sli=sli,
-            burn_windows=tuple((w.long, w.short, w.factor) for w in s.burn_rate.windows),
-        )
-    return m.Slo(
-        s.name,
-        "threshold",
-        s.probe,
-        s.promql,
-        below=s.threshold.below,
-        above=s.threshold.above,
-        sli=sli,
-    )
-
-
-def _sli(s: Any) -> dict[str, str] | None:
-    """The PromQL pieces of a Prometheus SLI; None for a probe SLI."""
-    if s.promql is not None:
-        return {"type": "promql", "expr": s.promql}
-    shape = s.sli
-    if shape is None:
-        return None
-    if shape.type == "promql":
-        return {"type": "promql", "expr": shape.expr}
-    if shape.type == "counter-ratio":
-        picked = {"errors": shape.errors} if shape.errors else {"good": shape.good}
-        return {"type": "ratio", "total": shape.total, **picked}
-    sep = ", " if shape.matchers else ""
-    if shape.type == "request-ratio":
-        return {
-            "type": "ratio",
-            "errors": f'{shape.metric}{{{shape.matchers}{sep}{shape.code_label}=~"{shape.error_codes}"}}',
-            "total": f"{shape.metric}{{{shape.matchers}}}",
-        }
-    return {"type": "histogram", "buckets": f"{shape.metric}_bucket{{{shape.matchers}}}"}
-
-
-def _steps(
-    steps: list[StepSpec], parsed: dict[YamlPath, Any], section: YamlPath
-) -> tuple[m.Step, ...]:
-    return tuple(
-        m.Step(s.name or f"{s.type} #{i + 1}", s.type, parsed[(*section, i)], s.timeout, s.phase)
-        for i, s in enumerate(steps)
-    )
-
-
 def _drill(doc: Document, path: Path, overrides: dict[str, Any]) -> m.Drill:
     out = _Collector(doc, [])
     spec = out.parse(DrillSpec, doc.data, ())
     loaded: list[tuple[int, m.Scenario]] = []
     raw_refs = list(_entries(doc.data, ("scenarios",)))
     shared = doc.data.get("params") if isinstance(doc.data.get("params"), dict) else {}
+    declared: set[str] = set()
     for entry_path, entry in raw_refs:
         ref = entry.get("ref")
         if not isinstance(ref, str):
@@ -404,16 +287,29 @@ def _drill(doc: Document, path: Path, overrides: dict[str, Any]) -> m.Drill:
             continue
         entry_params = entry.get("params") if isinstance(entry.get("params"), dict) else {}
         try:
-            scenario = load(
-                scenario_path, merge_params(shared or {}, entry_params or {}, overrides)
+            scenario_doc = load_file(scenario_path, keep_going=True)
+            out.problems.extend(scenario_doc.problems)
+            if _check_header(scenario_doc) == "Drill":
+                out.add((*entry_path, "ref"), f"{ref} is a Drill; drills list scenarios")
+                continue
+            own = declared_params(scenario_doc)
+            declared |= own
+            where = locator(doc, (*entry_path, "params"))
+            out.problems.extend(unknown_params(entry_params or {}, own, ref, where))
+            scenario = _scenario(
+                scenario_doc, merge_params(shared or {}, entry_params or {}, overrides)
             )
         except InputError as exc:
             out.problems.extend(exc.problems)
             continue
-        if not isinstance(scenario, m.Scenario):
-            out.add((*entry_path, "ref"), f"{ref} is a Drill; drills list scenarios")
-            continue
         loaded.append((int(entry_path[-1]), scenario))
+    if not out.problems and spec is not None:
+        # shared params need only one scenario of the drill to declare them
+        anyone = "any scenario of this drill"
+        out.problems.extend(
+            unknown_params(shared or {}, declared, anyone, locator(doc, ("params",)))
+        )
+        out.problems.extend(unknown_params(overrides, declared, anyone))
     if out.problems or spec is None:
         raise InputError(problems=_unique(out.problems))
     entries = [m.DrillEntry(s, spec.scenarios[i].weight) for i, s in loaded]

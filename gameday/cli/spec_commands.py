@@ -31,12 +31,12 @@ def validate(
 
 @app.command()
 def lint(
-    paths: list[Path] = typer.Argument(..., help="Scenario files or directories."),
+    paths: list[Path] = typer.Argument(..., help="Scenario/drill files or directories."),
     config: Path | None = typer.Option(
         None, help="pyproject.toml with [tool.gameday.lint] (default: nearest)."
     ),
 ) -> None:
-    """Validate, then apply policy checks (abort conditions, RTO, blast radius, context, owner)."""
+    """Validate, then apply policy checks to every scenario (and every scenario a drill includes)."""
     from gameday.cli.console import err, print_problem
     from gameday.config import load_config
     from gameday.lint import lint_paths

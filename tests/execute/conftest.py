@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from gameday.declared import declared_params
 from gameday.demo.stack import DemoStack
 from gameday.execute.journal import JOURNAL, read_journal
 from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
+from gameday.load import load_file
 from gameday.model.scorecard import ProbeReport, ScenarioScore
 from gameday.plugins.protocols import Sample
 from gameday.score import score_journal
@@ -43,7 +45,9 @@ class Ran:
 @pytest.fixture
 def run_scenario(stack: DemoStack, tmp_path: Path) -> Any:
     def run(path: Path, dry_run: bool = False, **params: Any) -> Ran:
-        subject = load(path, {**stack.params(), **params})
+        declared = declared_params(load_file(path))  # the stack's params this one takes
+        shared = {k: v for k, v in stack.params().items() if k in declared}
+        subject = load(path, {**shared, **params})
         log = io.StringIO()
         run_dir, _ = execute(
             subject,

@@ -22,7 +22,6 @@ CASES = {
     "tabs.yaml": (4, 1, "invalid YAML", "tabs"),
     "unknown-api-version.yaml": (1, 1, "unknown apiVersion `gameday/v2`", "gameday/v1"),
     "unknown-kind.yaml": (2, 1, "unknown kind `Scenaro`", "did you mean `Scenario`"),
-    "duplicate-key.yaml": (3, 1, "duplicate key `kind` (first defined on line 2)", "remove one"),
     "two-documents.yaml": (1, 1, "2 YAML documents", "own file"),
     "unclosed-flow.yaml": (4, 1, "invalid YAML", "indentation"),
     "alias-bomb.yaml": (None, None, "alias bomb", "anchors"),
@@ -43,6 +42,20 @@ def test_broken_file_gives_one_located_error(name: str) -> None:
         assert problem.location.line is not None
     assert message in problem.message
     assert problem.hint is not None and hint in problem.hint
+
+
+def test_duplicate_key_is_located_and_hides_no_other_error() -> None:
+    with pytest.raises(InputError) as caught:
+        load_file(BROKEN / "duplicate-key.yaml")  # the reader alone refuses it
+    [problem] = caught.value.problems
+    assert (problem.location.line, problem.location.column) == (3, 1)
+    assert "duplicate key `kind` (first defined on line 2)" in problem.message
+    assert problem.hint is not None and "remove one" in problem.hint
+    with pytest.raises(InputError) as caught:
+        load(BROKEN / "duplicate-key.yaml")  # validate goes on with the first value
+    found = [(p.location.line, p.message) for p in caught.value.problems]
+    assert (3, problem.message) in found
+    assert (1, "missing required key `metadata`") in found
 
 
 def test_wrong_types_are_all_reported_at_their_lines() -> None:
