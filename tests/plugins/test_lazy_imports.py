@@ -59,7 +59,7 @@ UNTEMPLATED = """\
 apiVersion: gameday/v1
 kind: Scenario
 metadata: {name: plain-kill, owner: sre, hypothesis: the web tier survives losing a replica}
-target: {kind: local}
+target: {kind: local, supervisor: "http://127.0.0.1:1/RPC2"}
 steady_state:
   probes:
     - {name: home, type: http, params: {url: "http://127.0.0.1:1/"}}
