@@ -51,3 +51,16 @@ def test_dump_and_binlog_replay_loses_no_acknowledged_write(mariadb: Mariadb, ru
     steps = {step.name: step for step in s.steps}
     assert steps["the sentinel written after the backup is back"].ok
     assert steps["reference data is unchanged"].ok
+
+
+def test_a_stale_dump_fails_the_drill_and_the_safety_net_restores_the_server(
+    mariadb: Mariadb, run_dr: Any
+) -> None:
+    ran = run_dr("mariadb-dump-binlog", **params(mariadb, dump_max_age="1ms"))
+    s = ran.scenario
+    assert (s.outcome, s.verdict) == ("recovery-failed", "fail"), s.reasons
+    assert "stale" in s.reasons[0] and "bound 0.001s" in s.reasons[0], s.reasons
+    # Rollback's revert put the lost data directory back and started the server.
+    assert mariadb.answers() and mariadb.data.exists()
+    assert not mariadb.data.with_name("data.gameday-lost").exists()
+    assert mariadb.sql("SELECT count(*) FROM app.reference").strip() == "1000"
