@@ -10,7 +10,12 @@ for a whole run (seconds, decimals allowed); a revert's deadline is a run option
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
 
 CONNECT = 3.0
 """Seconds to open a TCP (and TLS) connection to any dependency (`GAMEDAY_CONNECT_TIMEOUT`)."""
@@ -63,3 +68,25 @@ def alert_read() -> float:
 
 def revert() -> float:
     return seconds("GAMEDAY_REVERT_DEADLINE", REVERT)
+
+
+@contextlib.contextmanager
+def cut_off(conn: Any, seconds: float) -> Iterator[None]:
+    """Bounds a whole `http.client` exchange (connect, headers, body) to `seconds`: the
+    socket timeout bounds each read, this bounds them all, so a server that trickles a
+    byte at a time cannot keep a probe or a step waiting past its timeout. At the
+    deadline the socket is shut down and the blocked read fails at once."""
+
+    def expire() -> None:
+        sock = conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
+from gameday import deadlines
 from gameday.execute.waiting import wait_until
 from gameday.plugins.protocols import SHELL_COMMAND, ActionContext, StepOutcome
 from gameday.spec.base import PluginParams
@@ -126,12 +127,19 @@ class Http:
             headers.setdefault("Content-Type", "application/json")
         elif params.body is not None:
             body = params.body.encode()
+        start = time.monotonic()
         try:
-            conn.request(params.method, url.path or "/", body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode(errors="replace")
+            with deadlines.cut_off(conn, timeout):
+                conn.request(params.method, url.path or "/", body=body, headers=headers)
+                response = conn.getresponse()
+                text = response.read().decode(errors="replace")
+            if time.monotonic() - start >= timeout:
+                raise TimeoutError
         except (OSError, http.client.HTTPException) as exc:
-            return StepOutcome(False, f"{params.method} {params.url} failed: {exc}")
+            why: object = exc
+            if time.monotonic() - start >= timeout:  # cut off at the deadline, whatever it raised
+                why = f"no complete answer within {timeout:g}s (timed out)"
+            return StepOutcome(False, f"{params.method} {params.url} failed: {why}")
         finally:
             conn.close()
         ok = response.status in params.expect_status and (

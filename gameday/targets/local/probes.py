@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from gameday import deadlines
 from gameday.plugins.protocols import Sample
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration
@@ -64,16 +65,22 @@ class HttpSession:
         conn = conn_type(self.host, self.port, timeout=p.timeout)
         start = time.monotonic()
         try:
-            conn.request(p.method, self.path, headers=self.headers)
-            response = conn.getresponse()
-            body = _read_within(response, conn, start + p.timeout)
+            with deadlines.cut_off(conn, p.timeout):
+                conn.request(p.method, self.path, headers=self.headers)
+                response = conn.getresponse()
+                body = response.read()
             latency = time.monotonic() - start
+            if latency >= p.timeout:
+                raise TimeoutError
             ok = response.status in p.expect_status and (
                 p.body_contains is None or p.body_contains.encode() in body
             )
             return Sample(t, ok, latency, float(response.status), f"HTTP {response.status}")
         except (OSError, http.client.HTTPException) as exc:
-            return Sample(t, False, time.monotonic() - start, None, _short(exc))
+            took = time.monotonic() - start
+            if took >= p.timeout:  # cut off at the deadline, whatever it raised
+                return Sample(t, False, took, None, f"no complete answer within {p.timeout:g}s")
+            return Sample(t, False, took, None, _short(exc))
         finally:
             conn.close()
 
@@ -200,24 +207,6 @@ class ProcessSession:
 
     def close(self) -> None:
         pass
-
-
-def _read_within(
-    response: http.client.HTTPResponse, conn: http.client.HTTPConnection, until: float
-) -> bytes:
-    """The body, read by the deadline `until` (monotonic): `timeout` bounds the whole
-    request, so a server that trickles a byte a second cannot keep a probe waiting."""
-    chunks: list[bytes] = []
-    while True:
-        left = until - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("answer not complete within the probe's timeout")
-        if conn.sock is not None:
-            conn.sock.settimeout(left)
-        chunk = response.read1(65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
 
 
 def _short(exc: BaseException) -> str:
