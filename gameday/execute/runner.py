@@ -27,7 +27,13 @@ from rich.markup import escape
 
 from gameday import deadlines
 from gameday.blastradius import check_selection
-from gameday.errors import DependencyError, GamedayError, RefusedError, TransientError
+from gameday.errors import (
+    DependencyError,
+    GamedayError,
+    RefusedError,
+    RollbackError,
+    TransientError,
+)
 from gameday.execute import alerts, dryrun, promsli
 from gameday.execute.journal import Clock, JournalWriter
 from gameday.execute.lock import TargetLock, holder, target_key
@@ -453,14 +459,14 @@ class ScenarioRun:
         until the revert deadline, which every attempt in this scenario shares; after it
         the undo stays journaled as pending and is not tried again here."""
         if self.outstanding and self.revert_pending:
-            raise DependencyError("revert", self.revert_pending)
+            raise RollbackError(self.revert_pending)
         while self.outstanding:
             key, injection = self.outstanding[-1]
             try:
                 self._revert_within_deadline(key, injection)
             except GamedayError as exc:
                 self._give_up_revert(key, injection, exc)
-                raise
+                raise RollbackError(self.revert_pending or exc.message) from None
             self.outstanding.pop()
             self.write(j.InjectionReverted(scenario=self.s.name, key=key))
             self.view.log(f"{self.s.name}: reverted {self.s.fault.type}")
@@ -472,9 +478,14 @@ class ScenarioRun:
         until = self.revert_deadline_at
         revert = functools.partial(self.fault.revert, injection, self.target)
 
+        # An attempt may end one request after the deadline (its own timeouts end it, so
+        # no thread is left reading a socket); `within` only cuts off a plugin call that
+        # has no timeout of its own.
+        grace = deadlines.connect() + deadlines.read()
+
         def attempt() -> None:
             try:
-                within(revert, max(0.1, until - self.clock()), f"revert of {key}")
+                within(revert, max(0.0, until - self.clock()) + grace, f"revert of {key}")
             except DependencyError as exc:
                 if exc.dependency != f"revert of {key}":  # what hung, not the cut-off
                     self.revert_cause = exc

@@ -122,6 +122,7 @@ def run_freezing(
     )
     if frozen_at is not None:
         print(f"HANG-TO-END {case} {hung.hang_to_end:.2f}s exit {hung.code}")
+    assert hung.code >= 0, f"the runner died of signal {-hung.code}:\n{output[-3000:]}"
     return hung
 
 

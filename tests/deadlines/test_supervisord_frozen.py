@@ -29,6 +29,8 @@ from tests.deadlines.harness import (
 READ, REVERT, WINDOW, DURATION = 2.0, 5.0, 1.0, 2.0
 GRACE = 3.0
 """Seconds allowed beyond the sum of the deadlines in play (busy 2-core machine)."""
+ONE_REQUEST = 1.0 + READ
+"""A revert attempt started just before the revert deadline ends on its own timeouts."""
 TIMEOUTS = {"GAMEDAY_CONNECT_TIMEOUT": "1", "GAMEDAY_READ_TIMEOUT": str(READ)}
 
 
@@ -110,7 +112,7 @@ def test_frozen_during_inject(own_stack: DemoStack, tmp_path: Path) -> None:
             args=("--revert-deadline", f"{REVERT:g}s"),
             case="supervisord/inject",
         )
-        assert hung.hang_to_end < WINDOW + READ + REVERT + GRACE
+        assert hung.hang_to_end < WINDOW + READ + REVERT + ONE_REQUEST + GRACE
         assert hung.end["outcome"] == "error", hung.end
         assert "supervisord" in hung.end["reason"] and "still injected" in hung.end["reason"]
         (failed,) = hung.of("revert-failed")
@@ -154,7 +156,7 @@ def test_frozen_through_the_revert_deadline(own_stack: DemoStack, tmp_path: Path
             args=("--revert-deadline", f"{REVERT:g}s"),
             case="supervisord/observe+revert, never back",
         )
-        assert hung.hang_to_end < DURATION + REVERT + GRACE
+        assert hung.hang_to_end < DURATION + REVERT + ONE_REQUEST + GRACE
         assert hung.end["outcome"] == "error" and "recover" in hung.end["reason"]
         assert [r.key for r in outstanding(hung.run_dir)] == [
             "store-outage-frozen/dependency-outage"

@@ -209,7 +209,11 @@ class KubernetesSession:
         return bool(ns.status.phase == "Terminating")
 
     def close(self) -> None:
+        """Stops the heartbeat (waiting for its request to end: a thread left reading a
+        TLS socket while the interpreter exits can abort it) and closes the connections."""
         self.closed.set()
+        if self.heartbeat is not None:
+            self.heartbeat.join(self.connect_timeout + deadlines.stale() + 1.0)
         closer: Any = self.api.close
         closer()
 
