@@ -1,6 +1,7 @@
 """Runs that cannot do their job end as `error` with the cause in one line and a hint
 (no client-library dump): no kubeconfig, an API server that refuses connections, a
-failing credential plugin, a fault that needs a supervisor the target does not have."""
+failing credential plugin. (A fault that needs a supervisor the target does not have is
+refused earlier, by `validate`, exit 2.)"""
 
 from __future__ import annotations
 
@@ -64,31 +65,14 @@ def failing_plugin(tmp_path: Path) -> dict[str, Any]:
     return kubernetes({"kubeconfig": kubeconfig(tmp_path, server, plugin)})
 
 
-def no_supervisor(tmp_path: Path) -> dict[str, Any]:
-    return {
-        "apiVersion": "gameday/v1",
-        "kind": "Scenario",
-        "metadata": {"name": "cannot-run"},
-        "target": {"kind": "local"},
-        "steady_state": {"window": "1s", "probes": [TRUE]},
-        "fault": {
-            "type": "dependency-outage",
-            "params": {"service": "store"},
-            "duration": "1s",
-            "blast_radius": {"max_targets": 1},
-        },
-    }
-
-
 @pytest.mark.parametrize(
     ("make", "says", "hint"),
     [
         (refused, "Kubernetes API server https://127.0.0.1:", "is the API server up"),
         (no_kubeconfig, "cannot load Kubernetes credentials", "target.kubeconfig"),
         (failing_plugin, "credential plugin failed", "credential plugin"),
-        (no_supervisor, "the target has no supervisor", "target.supervisor"),
     ],
-    ids=["api-server-refused", "no-kubeconfig", "credential-plugin", "no-supervisor"],
+    ids=["api-server-refused", "no-kubeconfig", "credential-plugin"],
 )
 def test_a_run_that_cannot_do_its_job_is_an_error(
     tmp_path: Path, make: Any, says: str, hint: str
