@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from gameday.model.scorecard import Scorecard
 
 SHELL_COMMAND: dict[str, Any] = {"x-gameday-shell": True}
 """Marks a params field that a shell runs as a command line:
@@ -220,3 +223,15 @@ class ActionPlugin(Protocol):
     Params: ClassVar[type[BaseModel]]
 
     def run(self, params: Any, ctx: ActionContext, timeout: float) -> StepOutcome: ...
+
+
+class ReporterPlugin(Protocol):
+    """A report format (`gameday.reporters`): every installed reporter writes its file
+    into each run directory. Pure: it sees the scorecard only (no journal, no network),
+    so `gameday report RUN_DIR` can re-render any run with any reporter."""
+
+    name: ClassVar[str]
+    filename: ClassVar[str]
+    """The file written into the run directory, e.g. `report.html`."""
+
+    def render(self, card: Scorecard) -> str: ...

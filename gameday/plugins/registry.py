@@ -23,6 +23,9 @@ GROUPS = {
     "action": "gameday.actions",
     "target": "gameday.targets",
 }
+"""Plugin kinds that scenarios name, each with a `Params` model (schema, validation)."""
+OUTPUT_GROUPS = {"reporter": "gameday.reporters"}
+"""Plugin kinds that no scenario names: every installed reporter writes its file."""
 
 
 class PluginError(GamedayError):
@@ -75,9 +78,9 @@ class Registry:
 
 @cache
 def registry(kind: str) -> Registry:
-    """The plugins of one kind (`fault`, `probe`, `action`, `target`), discovered once
-    and imported on first use."""
-    group = GROUPS[kind]
+    """The plugins of one kind (`fault`, `probe`, `action`, `target`, `reporter`),
+    discovered once and imported on first use."""
+    group = {**GROUPS, **OUTPUT_GROUPS}[kind]
     found: dict[str, EntryPoint] = {}
     for ep in entry_points(group=group):
         if ep.name in found and found[ep.name].value != ep.value:
