@@ -1,0 +1,1 @@
+"""Example gameday plugins: the `config-garble` fault and the `json-field` probe."""
