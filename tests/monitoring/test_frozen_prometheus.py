@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from gameday.demo.stack import DemoStack
+from gameday.execute.journal import JOURNAL, read_records
 from gameday.execute.recover import outstanding
+from gameday.score import score_journal
 from tests.conftest import DATA
 from tests.deadlines.harness import env, record, run_freezing, thawed_afterwards
 from tests.monitoring.conftest import Monitoring
@@ -92,3 +94,10 @@ def test_alert_source_frozen_mid_fault_then_back(
     down, back = hung.of("alert-source")[1:]
     assert back["t"] - down["t"] < 3.0 + ALERT_READ + GRACE
     assert hung.of("injection-reverted") and outstanding(hung.run_dir) == []
+    # scored: the alert no rule defines was not seen, but the source was blind for a
+    # while, so it is `unknown` (left out of detection), never a monitoring gap
+    (scored,) = score_journal(read_records(hung.run_dir / JOURNAL)).scenarios
+    alerts = {a.name: a.status for a in scored.alerts}
+    assert alerts["StoreDataCorrupted"] == "unknown", scored.alerts
+    assert not any(r.startswith("monitoring gap") for r in scored.reasons), scored.reasons
+    assert any(r.startswith("detection unknown: alert StoreDataCorrupted") for r in scored.reasons)
