@@ -230,3 +230,15 @@ def test_the_journal_alone_re_renders_the_same_report(run_scenario: Any) -> None
     first = render_json(score_journal(read_journal(ran.run_dir / "journal.jsonl")))
     second = render_json(score_journal(read_journal(ran.run_dir / "journal.jsonl")))
     assert first == second
+
+
+def test_an_expected_breach_that_does_not_happen_is_a_surprise(
+    run_scenario: Any, stack: DemoStack
+) -> None:
+    ran = run_scenario(TESTS / "surprise-outage.yaml")
+    s = ran.scenario
+    assert s.landing is not None and s.landing.confirmed is True, s.landing  # web-2 was down
+    assert s.recovery == "no impact observed" and s.time_to_recover is None
+    assert (s.verdict, s.score) == ("inconclusive", None), s.reasons
+    assert s.reasons[0].startswith("no impact observed although the scenario expects a breach")
+    assert program(stack, "web-2")["statename"] == "RUNNING"
