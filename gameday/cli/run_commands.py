@@ -9,7 +9,7 @@ import typer
 
 from gameday.cli.app import app
 from gameday.cli.exit_codes import ExitCode
-from gameday.model.outcomes import Verdict
+from gameday.cli.summary import exit_code_for, print_summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from gameday.execute.runner import RunOptions
     from gameday.execute.view import View
     from gameday.model.scenario import Drill, Scenario
-    from gameday.model.scorecard import ScenarioScore, Scorecard
+    from gameday.model.scorecard import Scorecard
 
 REPORTS = typer.Option(Path("reports"), "--reports", help="Where run directories are written.")
 LIVE = typer.Option(None, "--live/--plain", help="Live terminal view (default: when on a TTY).")
@@ -384,66 +384,6 @@ def resume(
             ),
         )
     )
-
-
-def exit_code_for(card: Scorecard, interrupted: bool) -> ExitCode:
-    outcomes = {s.outcome for s in card.scenarios}
-    if interrupted or "interrupted" in outcomes:
-        return ExitCode.INTERRUPTED
-    if not all(s.rollback_ok for s in card.scenarios) or "recovery-failed" in outcomes:
-        return ExitCode.ROLLBACK_FAILED
-    if "refused" in outcomes:
-        return ExitCode.REFUSED
-    if "aborted" in outcomes:
-        return ExitCode.ABORTED
-    verdicts = {s.verdict for s in card.scenarios}
-    if not card.scenarios or verdicts & {Verdict.FAIL, Verdict.NOT_RUN}:
-        return ExitCode.FAILED
-    if Verdict.ERROR in verdicts:
-        return ExitCode.ERROR
-    if Verdict.INCONCLUSIVE in verdicts:
-        return ExitCode.INCONCLUSIVE
-    return ExitCode.OK
-
-
-def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from gameday.cli.console import out
-
-    def secs(v: float | None) -> str:
-        return "-" if v is None else f"{v:.2f}s"
-
-    def ttr(s: ScenarioScore) -> str:
-        return secs(s.time_to_recover) if s.time_to_recover is not None else s.recovery
-
-    table = Table(
-        "scenario",
-        "verdict",
-        "score",
-        "TTR / RTO",
-        "data lost / RPO",
-        title=f"{card.name}: {card.score if card.score is not None else '-'} ({card.grade}) {card.verdict}",
-    )
-    for s in card.scenarios:
-        colour = {"pass": "green", "inconclusive": "yellow", "error": "magenta"}.get(
-            s.verdict, "red"
-        )
-        table.add_row(
-            s.name,
-            f"[{colour}]{s.verdict}[/]",
-            f"{s.score if s.score is not None else '-'} {s.grade}",
-            f"{ttr(s)} / {secs(s.rto)}",
-            f"{secs(s.data_lost)} / {secs(s.rpo)}",
-        )
-    out.print(table)
-    for s in card.scenarios:
-        for reason in s.reasons:
-            out.print(f"[red]{s.name}[/]: {escape(reason)}")
-    if paths:
-        out.print(f"report: {paths['html']}")
-        out.print(f"json:   {paths['json']}")
 
 
 @app.command()

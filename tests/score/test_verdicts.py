@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gameday.cli.exit_codes import ExitCode
-from gameday.cli.run_commands import exit_code_for
+from gameday.cli.summary import exit_code_for
 from gameday.score import score_journal
 from tests.score.test_score import journal
 
