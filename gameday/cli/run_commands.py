@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 REPORTS = typer.Option(Path("reports"), "--reports", help="Where run directories are written.")
 LIVE = typer.Option(None, "--live/--plain", help="Live terminal view (default: when on a TTY).")
+SERVE = typer.Option(
+    None,
+    "--serve",
+    help="Also serve a live page for the room on HOST:PORT (token-protected; the "
+    "facilitator's token approves, answers manual steps and adds notes).",
+)
 PUSH = typer.Option(
     None, "--push-metrics", help="Push results to this Prometheus Pushgateway URL after the run."
 )
@@ -43,6 +49,7 @@ def run(
     ),
     reports: Path = REPORTS,
     live: bool | None = LIVE,
+    serve: str | None = SERVE,
     push_metrics: str | None = PUSH,
     operator: str | None = typer.Option(
         None, help="Who gives the go for each scenario (default: your user name)."
@@ -71,14 +78,16 @@ def run(
     options = RunOptions(
         dry_run=dry_run,
         auto_approve=auto_approve,
-        interactive=_tty(),
+        interactive=_tty() or serve is not None,
         guardrails=load_config().guardrails,
         confirm=confirm,
         in_cluster=in_cluster,
         revert_deadline=_duration_option("--revert-deadline", revert_deadline),
         **({"operator": operator} if operator else {}),
     )
-    raise typer.Exit(execute_and_report(subject, reports, options, live, overrides, push_metrics))
+    raise typer.Exit(
+        execute_and_report(subject, reports, options, live, overrides, push_metrics, serve)
+    )
 
 
 def _duration_option(flag: str, value: str | None) -> float | None:
@@ -221,16 +230,51 @@ def execute_and_report(
     live: bool | None,
     overrides: dict[str, Any] | None = None,
     push_metrics: str | None = None,
+    serve: str | None = None,
 ) -> ExitCode:
     from gameday.execute.run import execute
 
     return _report_after(
-        live, lambda view: execute(subject, reports, options, view, overrides), push_metrics
+        live,
+        lambda view: execute(subject, reports, options, view, overrides),
+        push_metrics,
+        None if serve is None else _serving(subject, serve),
     )
 
 
+def _serving(subject: Scenario | Drill, serve: str) -> Callable[[View], View]:
+    """Wraps the terminal view in the live page's (`--serve`); prints its two URLs."""
+    try:
+        from gameday.live.view import Address, WebView
+    except ImportError:
+        from gameday.errors import UsageError
+
+        raise UsageError(
+            "--serve needs the live extra", hint="pip install 'gameday-drills[live]'"
+        ) from None
+    from gameday.cli.console import err
+
+    address = Address.parse(serve)
+
+    def wrap(view: View) -> View:
+        try:
+            web = WebView(view, subject, address)
+        except OSError as exc:
+            from gameday.errors import UsageError
+
+            raise UsageError(str(exc), hint="choose another --serve address") from None
+        for role, url in web.urls().items():
+            err.print(f"live view ({role}): {url}", markup=False, highlight=False)
+        return web
+
+    return wrap
+
+
 def _report_after(
-    live: bool | None, go: Callable[[View], tuple[Path, bool]], push_metrics: str | None = None
+    live: bool | None,
+    go: Callable[[View], tuple[Path, bool]],
+    push_metrics: str | None = None,
+    wrap: Callable[[View], View] | None = None,
 ) -> ExitCode:
     """Runs `go` with the live or plain view, then scores, renders and summarises."""
     from gameday.cli.console import err
@@ -241,6 +285,8 @@ def _report_after(
 
     use_live = err.is_terminal if live is None else live
     view: View = LiveView(err) if use_live else PlainView(err)
+    if wrap is not None:
+        view = wrap(view)
     terminate_as_interrupt()
     try:
         run_dir, interrupted = go(view)

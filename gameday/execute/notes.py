@@ -36,8 +36,9 @@ def register(run_dir: Path) -> Path:
     return marker
 
 
-def running_runs() -> list[Path]:
-    """Run directories of drills running now (markers of dead runners are ignored)."""
+def running_runs(pid: int | None = None) -> list[Path]:
+    """Run directories of drills running now (markers of dead runners are ignored); with
+    `pid`, only that runner's."""
     found = []
     for marker in sorted(_running_dir().iterdir()):
         try:
@@ -45,7 +46,8 @@ def running_runs() -> list[Path]:
             os.kill(int(data["pid"]), 0)
         except (OSError, ValueError, KeyError):
             continue
-        found.append(Path(data["run_dir"]))
+        if pid is None or int(data["pid"]) == pid:
+            found.append(Path(data["run_dir"]))
     return found
 
 
