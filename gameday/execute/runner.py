@@ -25,23 +25,21 @@ from typing import Any
 
 from rich.markup import escape
 
-from gameday import deadlines
 from gameday.blastradius import check_selection
 from gameday.errors import (
     DependencyError,
     GamedayError,
     RefusedError,
-    RollbackError,
-    TransientError,
 )
 from gameday.execute import alerts, dryrun, promsli
 from gameday.execute.journal import Clock, JournalWriter
 from gameday.execute.lock import TargetLock, holder, target_key
+from gameday.execute.reverts import Reverter
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
 from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
 from gameday.execute.view import RedactingView, View
-from gameday.execute.waiting import retry_transient, within
+from gameday.execute.waiting import retry_transient
 from gameday.guardrails import GuardrailConfig, check_before_connect, kube_rule
 from gameday.model import journal as j
 from gameday.model.outcomes import Outcome
@@ -99,10 +97,6 @@ class ScenarioRun:
         self.unreachable = {} if unreachable is None else unreachable
         """Targets (by lock key) found unreachable earlier in this run, with why: the
         drill's later scenarios against them are not run."""
-        self.revert_deadline_at: float | None = None
-        self.revert_pending: str | None = None
-        self.revert_cause: DependencyError | None = None
-        """Set when a revert was given up on: why, and what `recover` must still undo."""
         if options.in_cluster and scenario.target.kind == "kubernetes":
             scenario = _in_cluster(scenario)
         self.spec = to_jsonable(scenario)
@@ -115,7 +109,16 @@ class ScenarioRun:
         self.sampler = Sampler.for_scenario(scenario)
         self.target: Any = None
         self.fault: Any = registry("fault").get(scenario.fault.type)()
-        self.outstanding: list[tuple[str, Injection]] = []
+        self.reverter = Reverter(
+            scenario.name,
+            self.fault,
+            options.revert_deadline,
+            self.clock,
+            self.write,
+            self.view.log,
+            journal.path.parent,
+        )
+        self.outstanding = self.reverter.outstanding
         self.abort = threading.Event()
         self.abort_reason = ""
         self.inject_t: float | None = None
@@ -167,9 +170,10 @@ class ScenarioRun:
         finally:
             with shielded_from_interrupts(self.view.log):
                 self._rollback()
-                if self.revert_pending and outcome != "interrupted":
-                    self._mark_unreachable(self.revert_pending)
-                    outcome, reason = "error", _joined(reason, self.revert_pending)
+                pending = self.reverter.pending
+                if pending and outcome != "interrupted":
+                    self._mark_unreachable(pending)
+                    outcome, reason = "error", _joined(reason, pending)
                 if outcome != "interrupted":
                     self._measure_slis()
                 self.write(j.ScenarioEnd(scenario=s.name, outcome=Outcome(outcome), reason=reason))
@@ -455,69 +459,7 @@ class ScenarioRun:
     # -- helpers ---------------------------------------------------------------------
 
     def _revert_all(self) -> None:
-        """Reverts newest first. Transient failures (unreachable, hung, 5xx) are retried
-        until the revert deadline, which every attempt in this scenario shares; after it
-        the undo stays journaled as pending and is not tried again here."""
-        if self.outstanding and self.revert_pending:
-            raise RollbackError(self.revert_pending)
-        while self.outstanding:
-            key, injection = self.outstanding[-1]
-            try:
-                self._revert_within_deadline(key, injection)
-            except GamedayError as exc:
-                self._give_up_revert(key, injection, exc)
-                raise RollbackError(self.revert_pending or exc.message) from None
-            self.outstanding.pop()
-            self.write(j.InjectionReverted(scenario=self.s.name, key=key))
-            self.view.log(f"{self.s.name}: reverted {self.s.fault.type}")
-
-    def _revert_within_deadline(self, key: str, injection: Injection) -> None:
-        if self.revert_deadline_at is None:
-            limit = self.options.revert_deadline or deadlines.revert()
-            self.revert_deadline_at = self.clock() + limit
-        until = self.revert_deadline_at
-        revert = functools.partial(self.fault.revert, injection, self.target)
-
-        # An attempt may end one request after the deadline (its own timeouts end it, so
-        # no thread is left reading a socket); `within` only cuts off a plugin call that
-        # has no timeout of its own.
-        grace = deadlines.connect() + deadlines.read()
-
-        def attempt() -> None:
-            try:
-                within(revert, max(0.0, until - self.clock()) + grace, f"revert of {key}")
-            except DependencyError as exc:
-                if exc.dependency != f"revert of {key}":  # what hung, not the cut-off
-                    self.revert_cause = exc
-                raise
-
-        retry_transient(attempt, attempts=1_000_000, deadline=max(0.0, until - self.clock()))
-
-    def _give_up_revert(self, key: str, injection: Injection, exc: GamedayError) -> None:
-        exc = self.revert_cause or exc
-        dependency = getattr(exc, "dependency", None) or "the target"
-        limit = self.options.revert_deadline or deadlines.revert()
-        pending = ", ".join(injection.targets) or key
-        why = (
-            f"not done within the revert deadline ({limit:g}s)"
-            if isinstance(exc, TransientError)
-            else "failed"
-        )
-        self.revert_pending = (
-            f"revert of {key} {why}: {exc.message}; still injected: {pending}; "
-            f"run `gameday recover {self.journal.path.parent}` once {dependency} answers"
-        )
-        self.write(
-            j.RevertFailed(
-                scenario=self.s.name,
-                key=key,
-                error=exc.message,
-                dependency=dependency,
-                deadline=limit,
-                pending=injection.targets,
-            )
-        )
-        self.view.log(f"[red]revert of {escape(key)} failed:[/] {escape(exc.message)}")
+        self.reverter.revert_all(self.target)
 
     def _journal_failed(self, reason: str) -> None:
         """A journal write failed (full disk): stop observing and revert at once."""
