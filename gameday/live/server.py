@@ -31,9 +31,7 @@ OnNote = Callable[[str, str], None]
 
 
 class LiveServer:
-    def __init__(
-        self, hub: LiveHub, host: str, port: int, tokens: dict[str, str], on_note: OnNote
-    ):
+    def __init__(self, hub: LiveHub, host: str, port: int, tokens: dict[str, str], on_note: OnNote):
         self.hub, self.host, self.port, self.tokens, self.on_note = hub, host, port, tokens, on_note
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
@@ -153,8 +151,14 @@ class LiveServer:
     async def _answer(self, request: web.Request) -> web.Response:
         body = await _json(request)
         author = str(body.get("author", "")).strip()[:100]
-        if not author or not isinstance(body.get("id"), int) or not isinstance(body.get("go"), bool):
-            return web.json_response({"error": "an answer needs `id`, `go` and `author`"}, status=400)
+        if (
+            not author
+            or not isinstance(body.get("id"), int)
+            or not isinstance(body.get("go"), bool)
+        ):
+            return web.json_response(
+                {"error": "an answer needs `id`, `go` and `author`"}, status=400
+            )
         if not self.hub.answer(body["id"], body["go"], author):
             return web.json_response({"error": "that question is not open"}, status=409)
         return web.json_response({"ok": True})

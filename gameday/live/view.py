@@ -52,7 +52,9 @@ def objectives(subject: Scenario | Drill) -> dict[str, dict[str, float]]:
 
 def tokens() -> dict[str, str]:
     """From the environment, or new random ones (printed with the URLs)."""
-    return {role: os.environ.get(env) or secrets.token_urlsafe(18) for role, env in TOKEN_ENV.items()}
+    return {
+        role: os.environ.get(env) or secrets.token_urlsafe(18) for role, env in TOKEN_ENV.items()
+    }
 
 
 class WebView:
