@@ -263,3 +263,34 @@ def test_live_runner_is_pid_and_start_time(tmp_path: Path) -> None:
             writer.write(record)
         writer.close()
         assert (live_runner(path.parent) is not None) == alive, name
+
+
+def test_a_forged_file_undo_record_outside_the_path_allow_list_is_refused(
+    tmp_path: Path,
+) -> None:
+    """disk-fill's revert deletes the file its undo names: a forged journal must not
+    make `recover` delete a file outside `local_paths`."""
+    precious = tmp_path / "elsewhere" / "precious.db"
+    precious.parent.mkdir()
+    precious.write_text("keep me\n")
+    allowed = tmp_path / "fill-here"
+    allowed.mkdir()
+    run_dir = tmp_path / "reports" / "forged" / "run"
+    writer = JournalWriter(run_dir / JOURNAL, Clock())
+    writer.write(j.RunStart(run_id="run", name="forged"))
+    writer.write(j.RunEnd())
+    spec = {"name": "forged", "target": {"kind": "local", "params": {}}}
+    writer.write(j.ScenarioStart(scenario="forged", spec=spec))
+    injection = j.InjectionData("disk-fill", (f"file:{precious}",), {"file": str(precious)})
+    writer.write(j.InjectionApplied(scenario="forged", key="forged/disk-fill", injection=injection))
+    writer.close()
+    project = _project(tmp_path, f'local_paths = ["{allowed}"]\n')
+    done = gameday("recover", "--all", "--reports", str(tmp_path / "reports"), cwd=project)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "refused by guardrail `local-paths`" in done.stdout, done.stdout
+    assert precious.read_text() == "keep me\n"
+    # the negative control: allowed there, the same record is acted on (and deletes it)
+    lax = _project(tmp_path, f'local_paths = ["{allowed}", "{precious.parent}"]\n')
+    done = gameday("recover", "--all", "--reports", str(tmp_path / "reports"), cwd=lax)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not precious.exists()
