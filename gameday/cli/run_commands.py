@@ -154,9 +154,13 @@ def report(
 ) -> None:
     """Re-score and re-render a run from its journal alone."""
     from gameday.errors import InputError, Location, Problem
-    from gameday.execute.journal import JOURNAL, read_journal
-    from gameday.render import render_all
-    from gameday.render.index import write_index
+    from gameday.execute.journal import (
+        JOURNAL,
+        best_journal,
+        journal_failure,
+        read_records,
+        spill_dir,
+    )
     from gameday.score import score_journal
 
     journal = run_dir / JOURNAL
@@ -168,10 +172,12 @@ def report(
                 )
             ]
         )
-    card = score_journal(read_journal(journal))
-    paths = render_all(card, run_dir)
-    paths["index"] = write_index(run_dir.resolve().parent.parent)
+    records = read_records(best_journal(run_dir))  # the spilled copy if the disk was full
+    card = score_journal(records)
+    paths = _render_somewhere(card, run_dir, spill_dir(run_dir))
     print_summary(card, paths)
+    if journal_failure(records):
+        raise typer.Exit(ExitCode.ERROR)
     raise typer.Exit(exit_code_for(card, interrupted=False))
 
 
@@ -278,7 +284,13 @@ def _report_after(
 ) -> ExitCode:
     """Runs `go` with the live or plain view, then scores, renders and summarises."""
     from gameday.cli.console import err
-    from gameday.execute.journal import JOURNAL, read_journal, spill_dir
+    from gameday.execute.journal import (
+        JOURNAL,
+        best_journal,
+        journal_failure,
+        read_records,
+        spill_dir,
+    )
     from gameday.execute.safety import terminate_as_interrupt
     from gameday.execute.view import LiveView, PlainView
     from gameday.score import score_journal
@@ -293,14 +305,14 @@ def _report_after(
     finally:
         view.close()
     spilled = spill_dir(run_dir)
-    journal_dir = spilled if (spilled / JOURNAL).is_file() else run_dir
-    records = read_journal(journal_dir / JOURNAL)
+    journal = best_journal(run_dir)
+    records = read_records(journal)
     card = score_journal(records)
-    journal_failed = next((str(r.get("reason")) for r in records if r.get("error")), None)
+    journal_failed = journal_failure(records)
     if journal_failed:
         err.print(f"[red]error:[/] {journal_failed}; the faults were reverted at once")
-        if journal_dir == spilled:
-            err.print(f"the whole journal was written to {spilled / JOURNAL} instead")
+        if journal != run_dir / JOURNAL:
+            err.print(f"the whole journal was written to {journal} instead")
     paths = _render_somewhere(card, run_dir, spilled)
     print_summary(card, paths)
     if journal_failed:

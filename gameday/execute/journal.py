@@ -28,6 +28,7 @@ from gameday.model.journal import (
     InjectionPlanned,
     Phase,
     Record,
+    RunEnd,
     RunStart,
     SampleRow,
     Samples,
@@ -308,3 +309,14 @@ def continuing(path: Path, gap: float | None = None) -> JournalWriter:
     else:
         offset = last.t + gap
     return JournalWriter(path, Clock(offset=offset), first_seq=last_seq(records))
+
+
+def best_journal(run_dir: Path) -> Path:
+    """The most complete journal of a run: the spilled copy if the run's disk was full."""
+    spilled = spill_dir(run_dir) / JOURNAL
+    return spilled if spilled.is_file() else run_dir / JOURNAL
+
+
+def journal_failure(records: list[Record]) -> str | None:
+    """Why the run's journal could not be written, if it could not (`run-end.error`)."""
+    return next((r.reason for r in records if isinstance(r, RunEnd) and r.error), None)

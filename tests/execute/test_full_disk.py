@@ -142,6 +142,16 @@ def test_disk_full_mid_run_reverts_at_once_and_loses_nothing(
     assert f"report written to {whole} instead" in err.replace("\n", "")
     assert json.loads((whole / "report.json").read_text())["scenarios"][0]["outcome"] == "error"
 
+    again = subprocess.run(  # the disk is still full: `report` re-renders into the spill
+        [GAMEDAY, "report", str(run_dir)],
+        env={**os.environ, SPILL_DIR: str(spill), "COLUMNS": "200", "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 6, again.stdout + again.stderr
+    assert "report written to" in again.stderr.replace("\n", "")
+
 
 def test_a_disk_without_room_is_refused_before_anything_is_injected(
     stack: DemoStack, small_disk: Path, tmp_path: Path
