@@ -7,6 +7,7 @@ unreachable."""
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from tests.deadlines.harness import (
 READ, REVERT, WINDOW, DURATION = 2.0, 5.0, 1.0, 2.0
 GRACE = 3.0
 """Seconds allowed beyond the sum of the deadlines in play (busy 2-core machine)."""
+RECOVER_TRIES = 2 * (15.0 + 1.0 + READ)
+"""`recover` retries connecting, then the revert, each within `retry_transient`'s 15 s."""
 ONE_REQUEST = 1.0 + READ
 """A revert attempt started just before the revert deadline ends on its own timeouts."""
 TIMEOUTS = {"GAMEDAY_CONNECT_TIMEOUT": "1", "GAMEDAY_READ_TIMEOUT": str(READ)}
@@ -158,6 +161,15 @@ def test_frozen_through_the_revert_deadline(own_stack: DemoStack, tmp_path: Path
         )
         assert hung.hang_to_end < DURATION + REVERT + ONE_REQUEST + GRACE
         assert hung.end["outcome"] == "error" and "recover" in hung.end["reason"]
+        assert [r.key for r in outstanding(hung.run_dir)] == [
+            "store-outage-frozen/dependency-outage"
+        ]
+        # `recover` while supervisord is still frozen: gives up in time, keeps it pending
+        start = time.monotonic()
+        early = recover(hung.run_dir, environment)
+        took = time.monotonic() - start
+        print(f"HANG-TO-END supervisord/recover while frozen {took:.2f}s exit {early.returncode}")
+        assert early.returncode == 5 and took < RECOVER_TRIES + GRACE, (took, early.stdout)
         assert [r.key for r in outstanding(hung.run_dir)] == [
             "store-outage-frozen/dependency-outage"
         ]
