@@ -18,7 +18,8 @@ SCENARIO = ROOT / "scenarios" / "local" / "web-replica-kill.yaml"
 @pytest.fixture(scope="module")
 def run_dir(stack: DemoStack, tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = tmp_path_factory.mktemp("reports")
-    sets = [a for k, v in stack.params().items() for a in ("--set", f"{k}={v}")]
+    params = stack.params()
+    sets = [a for k in ("frontend_url", "supervisor_url") for a in ("--set", f"{k}={params[k]}")]
     done = gameday("run", str(SCENARIO), "--reports", str(reports), "--plain", *sets, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     (found,) = reports.glob("*/*/journal.jsonl")
