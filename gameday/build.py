@@ -45,7 +45,12 @@ def build_scenario(
             m.AbortCondition(a.for_, a.error_ratio, a.probe, a.promql) for a in spec.abort_when
         ),
         recovery=m.Recovery(
-            rec.rto, rec.rpo, rec.stabilization, _steps(rec.steps, parsed, ("recovery", "steps"))
+            rec.rto,
+            rec.rpo,
+            rec.stabilization,
+            _steps(rec.steps, parsed, ("recovery", "steps")),
+            rec.by,
+            rec.hard_max,
         ),
         setup=_steps(spec.setup, parsed, ("setup",)),
         rollback=_steps(spec.rollback, parsed, ("rollback",)),

@@ -13,6 +13,7 @@ dependency and what is still injected) for `gameday recover`.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Reverter:
         self.write, self.log, self.run_dir = write, log, run_dir
         self.outstanding: list[tuple[str, Injection]] = []
         """(key, injection) journaled as planned or applied and not reverted yet."""
+        self._lock = threading.Lock()
         self.deadline_at: float | None = None
         self.pending: str | None = None
         """Set when a revert was given up on: why, and what `recover` must still undo."""
@@ -50,7 +52,12 @@ class Reverter:
 
     def revert_all(self, target: Any) -> None:
         """Reverts newest first; raises RollbackError (carrying `pending`) when one
-        cannot be done, and at once on later calls once the deadline was given up on."""
+        cannot be done, and at once on later calls once the deadline was given up on.
+        Safe to call from two threads (the `hard_max` watchdog and the rollback)."""
+        with self._lock:
+            self._revert_all(target)
+
+    def _revert_all(self, target: Any) -> None:
         if self.outstanding and self.pending:
             raise RollbackError(self.pending)
         while self.outstanding:

@@ -40,6 +40,7 @@ from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.steps import StepRunner
 from gameday.execute.view import RedactingView, View
 from gameday.execute.waiting import retry_transient
+from gameday.execute.watchdog import hard_max_watch
 from gameday.guardrails import GuardrailConfig, check_before_connect, kube_rule
 from gameday.model import journal as j
 from gameday.model.outcomes import Outcome
@@ -148,7 +149,7 @@ class ScenarioRun:
             self._setup()
             self._inject(planned)
             self._observe()
-            if not getattr(self.fault, "reverts_after_recovery", False) or self.abort.is_set():
+            if not self._fault_stays_for_recovery() or self.abort.is_set():
                 self._revert_all()
             if self.abort.is_set():
                 self._end_if_journal_failed()
@@ -367,7 +368,44 @@ class ScenarioRun:
             return "; not recovered after the revert: " + "; ".join(failures)
         return "; recovered after the revert"
 
+    def _fault_stays_for_recovery(self) -> bool:
+        """Humans recover (`recovery.by: people`), or the fault's revert is only a safety
+        net behind the runbook (namespace-delete): the steps run with the fault in place."""
+        by_people = self.s.recovery.by == "people"
+        return by_people or bool(getattr(self.fault, "reverts_after_recovery", False))
+
     def _recover(self) -> None:
+        if self.s.recovery.by != "people":
+            self._run_recovery_steps()
+            return
+        step_failed = ""
+        with hard_max_watch(self._hard_max_left(), self._revert_at_hard_max) as fired:
+            try:
+                self._run_recovery_steps()
+            except ScenarioEnded as ended:
+                if not fired.is_set():
+                    raise
+                step_failed = f"; {ended.reason}"
+        if fired.is_set():
+            raise ScenarioEnded(
+                "recovery-failed",
+                f"the responders had not recovered {self.s.recovery.hard_max:g}s after the "
+                f"injection (recovery.hard_max): gameday reverted the fault{step_failed}",
+            )
+
+    def _hard_max_left(self) -> float:
+        assert self.s.recovery.hard_max is not None and self.inject_t is not None
+        return self.inject_t + self.s.recovery.hard_max - self.clock()
+
+    def _revert_at_hard_max(self) -> None:
+        """From the watchdog thread: the bound on a fault left in place for people."""
+        self.view.log(
+            f"[red]{escape(self.s.name)}: recovery.hard_max reached:[/] reverting the fault"
+        )
+        with contextlib.suppress(GamedayError):  # rollback retries and reports it
+            self._revert_all()
+
+    def _run_recovery_steps(self) -> None:
         self.phase("recover")
         steps = StepRunner(
             self.journal,

@@ -98,6 +98,10 @@ class Recovery:
     rpo: float | None = None
     stabilization: float = 2.0
     steps: tuple[Step, ...] = ()
+    by: Literal["tool", "people"] = "tool"
+    """`people`: the fault stays in place during the recovery steps (humans recover)."""
+    hard_max: float | None = None
+    """by people: seconds after injection when the tool reverts whatever happens."""
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,29 @@ class RecoverySpec(StrictModel):
         2.0, description="SLI must stay good this long to count as recovered."
     )
     steps: list[StepSpec] = []
+    by: Literal["tool", "people"] = Field(
+        "tool",
+        description="`tool`: gameday reverts the fault when the observation ends, then the "
+        "steps run. `people`: the fault stays in place while responders carry out the steps "
+        "(manual steps, commands, a wait_for as the recovery condition); gameday reverts it "
+        "afterwards, or at `hard_max` whatever happens.",
+    )
+    hard_max: Duration | None = Field(
+        None,
+        description="by: people: seconds after the injection when gameday reverts the fault "
+        "even if the responders are not done (the recovery then fails).",
+    )
+
+    schema_rules = (when("by", "people", "tool", given("hard_max")),)
+
+    @model_validator(mode="after")
+    def _people_need_a_bound(self) -> RecoverySpec:
+        if self.by == "people" and self.hard_max is None:
+            raise ValueError(
+                "`by: people` needs `hard_max`, the longest the fault may stay in place "
+                "(e.g. `hard_max: 15m`)"
+            )
+        return self
 
 
 class ExpectedAlert(StrictModel):
