@@ -11,6 +11,7 @@ import sys
 
 from gameday.cli import (  # noqa: F401 (registers commands)
     interop_commands,
+    recover_commands,
     run_commands,
     schedule_commands,
     spec_commands,
