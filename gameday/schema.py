@@ -87,6 +87,11 @@ class _Generator(GenerateJsonSchema):
         return json_schema
 
 
+def model_schema(model: type[BaseModel]) -> JsonSchema:
+    """One model's JSON Schema as `gameday schema` shows it (defaults as written in YAML)."""
+    return model.model_json_schema(by_alias=True, schema_generator=_Generator)
+
+
 def _model_defs(model: type[BaseModel], name: str, prefix: str = "") -> dict[str, JsonSchema]:
     """`model`'s schema as definitions: its root as `name`, nested ones as `prefix + X`."""
     schema = model.model_json_schema(

@@ -66,6 +66,33 @@ def schema(
     out.print_json(json.dumps(json_schema(kind)))
 
 
+docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("reference")
+def docs_reference(
+    output: Path = typer.Option(Path("docs/reference"), help="Directory to write."),
+    check: bool = typer.Option(False, "--check", help="Only report stale files (exit 1)."),
+) -> None:
+    """Write the plugin reference (every fault, probe, action and target parameter)."""
+    from gameday.cli.console import err
+    from gameday.reference import stale, write_reference
+
+    root = Path.cwd()
+    if check:
+        changed = stale(output, root)
+        for name in changed:
+            err.print(f"stale: {output / name}")
+        if changed:
+            err.print("regenerate with: gameday docs reference")
+            raise typer.Exit(1)
+        err.print(f"{output} is current")
+        return
+    changed = write_reference(output, root)
+    err.print(f"wrote {output}: {len(changed)} file(s) changed")
+
+
 @app.command("list")
 def list_scenarios(
     directory: Path = typer.Argument(Path("scenarios"), help="Directory of scenarios."),

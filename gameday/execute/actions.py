@@ -15,6 +15,7 @@ from gameday import deadlines
 from gameday.execute.waiting import wait_until
 from gameday.plugins.protocols import SHELL_COMMAND, ActionContext, StepOutcome
 from gameday.spec.base import PluginParams
+from gameday.spec.formats import HttpUrl
 from gameday.spec.units import Duration
 
 OUTPUT_LIMIT = 4000
@@ -102,7 +103,7 @@ class Command:
 
 
 class HttpParams(PluginParams):
-    url: str = Field(pattern=r"^https?://")
+    url: HttpUrl = Field(description="URL to call (`HOST:PORT/path` means http).")
     method: str = "POST"
     body: dict[str, Any] | str | None = None
     headers: dict[str, str] = {}

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from gameday.spec.base import JsonSchema, StrictModel, at_least_one, exactly_one, given, when
 from gameday.spec.expect import ExpectSpec
+from gameday.spec.formats import HttpUrl
 from gameday.spec.sli import BurnRate, PrometheusSpec, SliShape, promql_problem
 from gameday.spec.units import Duration, Ratio
 
@@ -253,9 +254,8 @@ class DetectionSpec(StrictModel):
     """Alerts expected to fire, and where to read them."""
 
     source: Literal["prometheus", "alertmanager"] = "prometheus"
-    url: str | None = Field(
+    url: HttpUrl | None = Field(
         None,
-        pattern=r"^https?://",
         description="Alertmanager's URL; for `prometheus`, default: the `prometheus` section's.",
     )
     expect_alerts: list[ExpectedAlert] = Field(min_length=1)

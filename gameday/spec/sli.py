@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from gameday.spec.base import StrictModel, exactly_one
+from gameday.spec.formats import HttpUrl
 from gameday.spec.units import Duration, Ratio
 
 METRIC = r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"
@@ -56,7 +57,7 @@ def _checked(expr: str) -> str:
 class PrometheusSpec(StrictModel):
     """Where PromQL SLIs, PromQL abort conditions and alerts are read from."""
 
-    url: str = Field(pattern=r"^https?://", description="e.g. http://prometheus:9090")
+    url: HttpUrl = Field(description="e.g. `http://prometheus:9090` (or `prometheus:9090`).")
     headers: dict[str, str] = Field({}, description="Extra headers, e.g. X-Scope-OrgID.")
     bearer_token: str | None = Field(None, description="Sent as `Authorization: Bearer ...`.")
     ca_file: str | None = Field(

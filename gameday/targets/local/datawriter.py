@@ -24,11 +24,12 @@ from pydantic import Field
 from gameday.errors import TargetError
 from gameday.plugins.protocols import Sample
 from gameday.spec.base import PluginParams
+from gameday.spec.formats import PlainHttpUrl
 from gameday.spec.units import Duration
 
 
 class DataWriterParams(PluginParams):
-    url: str = Field(pattern=r"^http://", description="Collection URL: POST writes, GET lists.")
+    url: PlainHttpUrl = Field(description="Collection URL (http): POST writes, GET lists.")
     timeout: Duration = 1.0
 
 

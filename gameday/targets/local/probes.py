@@ -16,12 +16,13 @@ from pydantic import Field
 from gameday import deadlines
 from gameday.plugins.protocols import Sample
 from gameday.spec.base import PluginParams
+from gameday.spec.formats import HttpUrl
 from gameday.spec.units import Duration
 from gameday.targets.local.selector import ProcessSelector, select_processes
 
 
 class HttpParams(PluginParams):
-    url: str = Field(pattern=r"^https?://", description="URL to request.")
+    url: HttpUrl = Field(description="URL to request (`HOST:PORT/path` means http).")
     method: str = "GET"
     timeout: Duration = Field(1.0, description="Per-request timeout, seconds.")
     expect_status: list[int] = Field([200], description="Statuses that count as success.")

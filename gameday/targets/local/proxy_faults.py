@@ -13,11 +13,15 @@ from pydantic import Field
 from gameday.errors import TargetError, TransientError
 from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams
+from gameday.spec.formats import HttpUrl
 from gameday.spec.units import Duration, Ratio
 
 
 class ProxyParams(PluginParams):
-    admin: str = Field(description="Admin URL of the fault proxy, e.g. http://127.0.0.1:9100.")
+    admin: HttpUrl = Field(
+        description="Admin address of the fault proxy: `127.0.0.1:9100` as given to "
+        "`gameday proxy --admin`, or `http://127.0.0.1:9100`."
+    )
     route: str = Field(description="The proxy route in front of the affected port.")
 
 

@@ -17,14 +17,15 @@ from pydantic import Field
 from gameday import deadlines, unreachable
 from gameday.errors import DependencyError, TargetError
 from gameday.spec.base import PluginParams
+from gameday.spec.formats import HttpUrl
 from gameday.targets.local.selector import match_programs
 
 
 class LocalParams(PluginParams):
-    supervisor: str | None = Field(
+    supervisor: HttpUrl | None = Field(
         None,
-        description="XML-RPC URL of a supervisord (e.g. http://127.0.0.1:9001/RPC2) whose "
-        "programs `service:` selectors and `dependency-outage` refer to.",
+        description="XML-RPC URL of a supervisord (e.g. http://127.0.0.1:9001/RPC2, or "
+        "`127.0.0.1:9001`) whose programs `service:` selectors and `dependency-outage` refer to.",
     )
 
 
