@@ -189,6 +189,13 @@ class ScenarioRun:
                 "not-run",
                 f"fault `{s.fault.type}` validates and plans, but this release cannot run it yet",
             )
+        if not hasattr(self.fault, "confirm"):  # a plugin written before FaultPlugin.confirm
+            raise ScenarioEnded(
+                "not-run",
+                f"fault plugin `{s.fault.type}` has no `confirm` method, so its landing could "
+                "never be shown: add `confirm(injection, params, target) -> Landing` "
+                "(docs/plugins.md); nothing was injected",
+            )
         target_plugin = registry("target").get(s.target.kind)()
         earlier = self.unreachable.get(self._target_key())
         if earlier is not None:
