@@ -100,3 +100,10 @@ def test_torn_last_line_is_ignored_and_seq_continues(tmp_path: Path) -> None:
     records = read_records(path)
     assert [r.seq for r in records] == [1, 2, 3]
     assert records[-1].t >= records[1].t
+
+
+def test_the_documented_list_of_record_types_is_complete(repo_root: Path) -> None:
+    text = (repo_root / "docs" / "measurement.md").read_text()
+    section = text[text.index("## The journal") : text.index("## Phases")]
+    missing = [t for t in TYPES if f"`{t}`" not in section]
+    assert missing == [], f"docs/measurement.md does not list {missing}"
