@@ -3,6 +3,7 @@ timestamped lines otherwise. Both are fed the same events by the runner."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import deque
@@ -161,6 +162,8 @@ class RedactingView:
         self.inner.phase(phase, ends_at)
 
     def sample(self, probe: str, sample: Sample) -> None:
+        if sample.detail:  # a failure's detail may quote a URL with a token
+            sample = dataclasses.replace(sample, detail=self.scrub(sample.detail))
         self.inner.sample(probe, sample)
 
     def log(self, text: str) -> None:

@@ -96,3 +96,29 @@ def test_query_tokens_are_masked_even_when_not_known_in_advance() -> None:
     assert redactor.scrub(text) == (
         "GET https://h/cb?code=1&access_token=***&x=2 failed; sig=abc&api_key=***"
     )
+
+
+def test_the_live_view_sees_sample_details_masked() -> None:
+    """The live console and the room's page show a failing sample's detail."""
+    from gameday.execute.view import RedactingView
+    from gameday.plugins.protocols import Sample
+
+    seen: list[Sample] = []
+
+    class Recording:
+        def scenario(self, name: str) -> None: ...
+        def phase(self, phase: str, ends_at: float | None = None) -> None: ...
+        def sample(self, probe: str, sample: Sample) -> None:
+            seen.append(sample)
+
+        def log(self, text: str) -> None: ...
+        def ask(self, prompt: str, question: str = "done?") -> bool:
+            return True
+
+        def close(self) -> None: ...
+
+    redactor = Redactor()
+    redactor.add([TOKEN])
+    view = RedactingView(Recording(), redactor.scrub)
+    view.sample("web", Sample(1.0, False, None, None, f"GET /x?k=1 with {TOKEN}: refused"))
+    assert seen[0].detail == "GET /x?k=1 with ***: refused"
