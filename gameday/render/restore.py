@@ -109,7 +109,8 @@ def html_summary(card: Scorecard) -> Markup:
         return Markup("")
     head = "".join(f"<th>{escape(h)}</th>" for h in HEADER)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row(s)) + "</tr>" for s in stories
+        "<tr>" + "".join(f"<td>{escape(cell.replace('`', ''))}</td>" for cell in row(s)) + "</tr>"
+        for s in stories
     )
     notes = "".join(
         f"<li>{escape(s.name)}: RTO {escape(_secs(s.restore.rto))} = "
