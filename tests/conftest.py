@@ -22,7 +22,7 @@ TIERS = {
 }
 """Test tiers by the real component a test needs, read off the fixtures it uses (their
 closure), so a new test lands in the right tier without anyone marking it."""
-TIER_DIRS = {"kubernetes": "cluster", "monitoring": "monitoring", "dr": "db"}
+TIER_DIRS = {"kubernetes": "cluster", "monitoring": "monitoring", "dr": "db", "live": "demo"}
 """Directories whose every test needs that component (e.g. started by a module fixture)."""
 
 

@@ -112,8 +112,14 @@ def demo(
     ),
     reports: Path = REPORTS,
     live: bool | None = LIVE,
+    serve: str | None = SERVE,
 ) -> None:
     """Start the demo system (real processes under supervisord), run the demo drill, report, clean up.
+
+    With `--live` (on a terminal) or `--serve`, the demo is a facilitated game day:
+    nothing is auto-approved, so you give the go before each scenario and make the call
+    in store-data-loss's manual step, and notes can be added from another terminal
+    (`gameday note`) or the live page.
 
     Exits 0 when the demo ran and cleaned up, even if a scenario failed its SLO (that
     is what the demo is there to show); non-zero if a revert failed, it was
@@ -136,7 +142,19 @@ def demo(
     stack = DemoStack.start()
     try:
         subject = load(drill, stack.params())
-        code = execute_and_report(subject, reports, RunOptions(auto_approve=True), live)
+        attended = bool(live) or serve is not None
+        if attended:
+            err.print(
+                "facilitated: you give the go before each scenario and decide in "
+                "store-data-loss's manual step; add notes with `gameday note 'text'`"
+                + (" or on the live page" if serve else ""),
+                markup=False,
+                highlight=False,
+            )
+        options = RunOptions(auto_approve=not attended, interactive=attended)
+        code = execute_and_report(subject, reports, options, live, serve=serve)
+        if isinstance(subject, Drill):
+            _say_how_the_breach_went(subject, reports)
     finally:
         forced = stack.stop()
         err.print(
@@ -146,6 +164,20 @@ def demo(
     if forced:
         raise typer.Exit(ExitCode.ROLLBACK_FAILED)
     raise typer.Exit(ExitCode.OK if code in (ExitCode.FAILED, ExitCode.INCONCLUSIVE) else code)
+
+
+def _say_how_the_breach_went(drill: Drill, reports: Path) -> None:
+    """The demo's last word: did the scenario that should breach do so, and was it seen?"""
+    from gameday.cli.console import err
+    from gameday.demo.intro import outcome_lines
+    from gameday.execute.journal import JOURNAL, read_journal
+    from gameday.score import score_journal
+
+    runs = sorted((reports / drill.name).glob(f"*/{JOURNAL}"), key=lambda p: p.stat().st_mtime)
+    if not runs:
+        return
+    for line in outcome_lines(drill, score_journal(read_journal(runs[-1]))):
+        err.print(line, markup=False, highlight=False)
 
 
 @app.command()

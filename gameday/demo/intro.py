@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from gameday.model.scenario import Drill, Scenario
+from gameday.model.scorecard import Scorecard
 
 EXPECTED_MISS: dict[str, str] = {}
 """Scenarios of the demo drill expected to fail, with the reason; every other one passes.
@@ -52,3 +53,24 @@ def _bounds(scenario: Scenario) -> str:
         f"at most {breach.max_burn:g} error budgets burned" if breach.max_burn is not None else "",
     ]
     return ", ".join(p for p in parts if p)
+
+
+def outcome_lines(drill: Drill, card: Scorecard) -> list[str]:
+    """After the run: for each scenario expected to breach, whether it did and whether
+    the breach was detected in time (the bounds its hypothesis set)."""
+    expected = {e.scenario.name for e in drill.entries if e.scenario.expect is not None}
+    lines = []
+    for scored in card.scenarios:
+        if scored.name not in expected:
+            continue
+        detect = next((b for b in scored.bounds if b.name == "time to detect"), None)
+        seen = (
+            "no breach observed"
+            if not scored.bounds
+            else f"breached as expected; time to detect {detect.measured} "
+            f"(bound {detect.limit}: {'held' if detect.held else 'MISSED'})"
+            if detect is not None
+            else "breached as expected"
+        )
+        lines.append(f"  {scored.name}: {seen}; verdict {scored.verdict}")
+    return lines

@@ -52,7 +52,7 @@ def run_scenario(stack: DemoStack, tmp_path: Path) -> Any:
         run_dir, _ = execute(
             subject,
             tmp_path / "reports",
-            RunOptions(dry_run=dry_run),
+            RunOptions(dry_run=dry_run, auto_approve=True),  # e.g. store-data-loss's decision
             PlainView(Console(file=log, width=200)),
         )
         records = read_journal(run_dir / JOURNAL)
