@@ -17,7 +17,8 @@ from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
 from gameday.score import score_journal
-from gameday.targets.kubernetes.writer import LABEL
+from gameday.targets.kubernetes.params import KubernetesParams, KubernetesTarget
+from gameday.targets.kubernetes.writer import LABEL, K8sWriter, K8sWriterParams
 from gameday.validate import load
 from tests.conftest import DATA
 from tests.kubernetes.conftest import api, kubeconfig  # noqa: F401 (fixtures)
@@ -62,4 +63,27 @@ def test_namespace_restore_reports_the_rpo_of_its_records(
         assert abs((s.data_lost or 0.0) - truth) <= EVERY
         assert s.restore is not None and s.restore.store == "kubernetes"
     finally:
+        core.delete_namespace(namespace)
+
+
+def test_the_writer_removes_its_records_when_it_closes(
+    api: Any,  # noqa: F811
+    kubeconfig: Path,  # noqa: F811
+) -> None:
+    core = client.CoreV1Api(api)
+    namespace = f"gd-dr-{uuid.uuid4().hex[:6]}"
+    core.create_namespace({"metadata": {"name": namespace}})
+    target = KubernetesTarget().connect(
+        KubernetesParams(kubeconfig=str(kubeconfig), context="gameday-test", namespace=namespace)
+    )
+    try:
+        session = K8sWriter().open(K8sWriterParams(), target, 0.1)
+        assert all(session.sample(float(t)).ok for t in range(3))
+        selector = f"{LABEL}={session.writer}"
+        assert len(core.list_namespaced_config_map(namespace, label_selector=selector).items) == 3
+        assert session.audit().missing == 0
+        session.close()
+        assert core.list_namespaced_config_map(namespace, label_selector=selector).items == []
+    finally:
+        target.close()
         core.delete_namespace(namespace)

@@ -3,11 +3,12 @@ sample creates one small ConfigMap (`<prefix>-<writer>-<seq>`, labelled with the
 writer id) in the target namespace; the API server's 201 is the acknowledgement (the
 object is in etcd). After recovery `audit()` lists the writer's ConfigMaps: what a
 namespace restore brought back, hence its RPO (the same DataAudit as the database
-writers; see docs/dr.md).
+writers; see docs/dr.md); closing the probe deletes them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from typing import Any, ClassVar
@@ -27,6 +28,9 @@ class K8sWriterParams(PluginParams):
     namespace: str | None = Field(None, description="Where to write (default: the target's).")
     prefix: str = Field(
         "gameday-write", pattern=r"^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$", description="Name prefix."
+    )
+    cleanup: bool = Field(
+        True, description="Delete this run's records when the probe closes (after the audit)."
     )
 
 
@@ -48,7 +52,7 @@ class K8sWriterSession:
     def __init__(self, params: K8sWriterParams, target: KubernetesSession, every: float):
         self.target, self.every = target, every
         self.namespace = params.namespace or target.namespace
-        self.prefix = params.prefix
+        self.prefix, self.cleanup = params.prefix, params.cleanup
         self.writer = uuid.uuid4().hex[:12]
         self.seq = 0
         self.acked: dict[int, float] = {}
@@ -99,4 +103,17 @@ class K8sWriterSession:
         )
 
     def close(self) -> None:
-        pass
+        """After the audit: remove this run's records, so drills do not pile up objects
+        in a real namespace. Best effort: a namespace that is gone has none left."""
+        if not self.cleanup:
+            return
+        core = self.target.core
+        with contextlib.suppress(GamedayError):
+            self.target.call(
+                "deletecollection",
+                "configmaps",
+                self.namespace,
+                lambda: core.delete_collection_namespaced_config_map(
+                    self.namespace, label_selector=f"{LABEL}={self.writer}"
+                ),
+            )
