@@ -68,9 +68,12 @@ def source_unreachable(seg: Segment, inject_t: float, end_t: float) -> str | Non
     """Why the alert source cannot vouch for a silence between injection and the end
     of the watch (rollback), or None when it answered throughout."""
     end_t = seg.t(j.Phase, phase="rollback") or end_t
-    for record in seg.all(j.AlertSource, reachable=False):
-        if record.t <= end_t:
-            return record.error or "the alert source was unreachable"
+    changes = sorted(seg.all(j.AlertSource), key=lambda r: r.t)
+    before = [r for r in changes if r.t < inject_t]
+    during = [r for r in changes if inject_t <= r.t <= end_t]
+    down = [r for r in before[-1:] + during if not r.reachable]  # the state at injection, then
+    if down:
+        return down[0].error or "the alert source was unreachable"
     samples = [s for s in seg.samples.get(DETECTION_PROBE, []) if inject_t <= s.t <= end_t]
     failed = next((s for s in samples if not s.ok), None)
     if failed is not None:

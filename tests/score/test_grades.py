@@ -115,3 +115,33 @@ def test_a_watcher_that_answered_throughout_makes_a_silence_a_gap() -> None:
     )
     (s,) = score_journal(records).scenarios
     assert {a.status for a in s.alerts} == {"missed"} and s.verdict == "fail"
+
+
+def test_a_source_that_was_down_only_before_the_fault_can_still_show_a_gap() -> None:
+    records = with_detection(journal(CLEAN))
+    end = next(i for i, r in enumerate(records) if r["type"] == "scenario-end")
+    records[end:end] = [
+        {"type": "alert-source", "t": 0.2, "scenario": "s", "reachable": False, "error": "down"},
+        {"type": "alert-source", "t": 0.7, "scenario": "s", "reachable": True},
+        {
+            "type": "samples",
+            "scenario": "s",
+            "probe": "detection",
+            "s": [[0.8 + i, 1, 0.01, 0.0, ""] for i in range(4)],
+        },
+    ]
+    (s,) = score_journal(records).scenarios
+    # back before the injection at 1.0 and answering throughout: the silence is a real gap
+    assert {a.status for a in s.alerts} == {"missed"}
+    records.insert(
+        end,
+        {
+            "type": "alert-source",
+            "t": 1.5,
+            "scenario": "s",
+            "reachable": False,
+            "error": "Prometheus http://prom: read timeout",
+        },
+    )
+    (s,) = score_journal(records).scenarios
+    assert {a.status for a in s.alerts} == {"unknown"}
