@@ -1,8 +1,24 @@
-"""Documented exit codes (docs/cli.md)."""
+"""Documented exit codes (docs/cli.md), and the one place that maps what happened to
+them: a finished run's scorecard (`exit_code_for`) and an error that stopped a command
+before or outside a run (`exit_code`)."""
 
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+from gameday.errors import (
+    DependencyError,
+    GamedayError,
+    InputError,
+    RefusedError,
+    RollbackError,
+    UsageError,
+)
+from gameday.model.outcomes import Verdict
+
+if TYPE_CHECKING:
+    from gameday.model.scorecard import Scorecard
 
 
 class ExitCode(IntEnum):
@@ -26,3 +42,39 @@ class ExitCode(IntEnum):
     impact was expected: the drill proved nothing either way."""
     INTERRUPTED = 130
     """Stopped by SIGINT/SIGTERM after reverting what was injected."""
+
+
+INTERNAL_ERROR = 70
+"""A bug in gameday (an exception it did not expect); rerun with --debug."""
+
+
+def exit_code_for(card: Scorecard, interrupted: bool) -> ExitCode:
+    outcomes = {s.outcome for s in card.scenarios}
+    if interrupted or "interrupted" in outcomes:
+        return ExitCode.INTERRUPTED
+    if not all(s.rollback_ok for s in card.scenarios) or "recovery-failed" in outcomes:
+        return ExitCode.ROLLBACK_FAILED
+    if "refused" in outcomes:
+        return ExitCode.REFUSED
+    if "aborted" in outcomes:
+        return ExitCode.ABORTED
+    verdicts = {s.verdict for s in card.scenarios}
+    if not card.scenarios or verdicts & {Verdict.FAIL, Verdict.NOT_RUN}:
+        return ExitCode.FAILED
+    if Verdict.ERROR in verdicts:
+        return ExitCode.ERROR
+    if Verdict.INCONCLUSIVE in verdicts:
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
+
+
+def exit_code(error: GamedayError) -> ExitCode:
+    if isinstance(error, InputError | UsageError):
+        return ExitCode.BAD_INPUT
+    if isinstance(error, RefusedError):
+        return ExitCode.REFUSED
+    if isinstance(error, RollbackError):
+        return ExitCode.ROLLBACK_FAILED
+    if isinstance(error, DependencyError):
+        return ExitCode.ERROR
+    return ExitCode.FAILED

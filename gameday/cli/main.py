@@ -17,29 +17,10 @@ from gameday.cli import (  # noqa: F401 (registers commands)
     spec_commands,
 )
 from gameday.cli.app import app, state
-from gameday.cli.exit_codes import ExitCode
+from gameday.cli.exit_codes import INTERNAL_ERROR, ExitCode, exit_code
 from gameday.errors import (
-    DependencyError,
     GamedayError,
-    InputError,
-    RefusedError,
-    RollbackError,
-    UsageError,
 )
-
-INTERNAL_ERROR = 70
-
-
-def exit_code(error: GamedayError) -> ExitCode:
-    if isinstance(error, InputError | UsageError):
-        return ExitCode.BAD_INPUT
-    if isinstance(error, RefusedError):
-        return ExitCode.REFUSED
-    if isinstance(error, RollbackError):
-        return ExitCode.ROLLBACK_FAILED
-    if isinstance(error, DependencyError):
-        return ExitCode.ERROR
-    return ExitCode.FAILED
 
 
 def run(argv: list[str] | None = None) -> None:

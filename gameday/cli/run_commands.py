@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from gameday.cli.app import app
-from gameday.cli.exit_codes import ExitCode
-from gameday.cli.summary import exit_code_for, print_summary
+from gameday.cli.exit_codes import ExitCode, exit_code_for
+from gameday.cli.summary import print_summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable

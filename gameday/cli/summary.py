@@ -5,29 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gameday.cli.exit_codes import ExitCode
-from gameday.model.outcomes import Verdict
 from gameday.model.scorecard import ScenarioScore, Scorecard
-
-
-def exit_code_for(card: Scorecard, interrupted: bool) -> ExitCode:
-    outcomes = {s.outcome for s in card.scenarios}
-    if interrupted or "interrupted" in outcomes:
-        return ExitCode.INTERRUPTED
-    if not all(s.rollback_ok for s in card.scenarios) or "recovery-failed" in outcomes:
-        return ExitCode.ROLLBACK_FAILED
-    if "refused" in outcomes:
-        return ExitCode.REFUSED
-    if "aborted" in outcomes:
-        return ExitCode.ABORTED
-    verdicts = {s.verdict for s in card.scenarios}
-    if not card.scenarios or verdicts & {Verdict.FAIL, Verdict.NOT_RUN}:
-        return ExitCode.FAILED
-    if Verdict.ERROR in verdicts:
-        return ExitCode.ERROR
-    if Verdict.INCONCLUSIVE in verdicts:
-        return ExitCode.INCONCLUSIVE
-    return ExitCode.OK
 
 
 def print_summary(card: Scorecard, paths: dict[str, Path]) -> None:

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from gameday.cli.exit_codes import ExitCode
-from gameday.cli.summary import exit_code_for
+from gameday.cli.exit_codes import ExitCode, exit_code_for
 from gameday.score import score_journal
 from tests.score.test_score import journal
 
