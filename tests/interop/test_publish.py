@@ -6,6 +6,8 @@ and catalog annotations. All from a real run against the demo system."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +22,9 @@ from gameday.execute.journal import JOURNAL, read_journal
 from gameday.score import score_journal
 from tests.cli.helpers import gameday
 from tests.conftest import ROOT
+
+VALIDATOR = Path(__file__).with_name("backstage_validate.js")
+NPM_PINS = ["@backstage/catalog-model@1.10.1", "yaml@2"]
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -143,3 +148,28 @@ def test_backstage_scorecard_and_catalog(publish: Any, run_dir: Path, tmp_path: 
     assert str(ROOT / "scenarios" / "local" / "web-replica-kill.yaml") in linked
     assert web["metadata"]["annotations"]["gameday.dev/scorecard"] == f"{out}/web.json"
     assert {"store", "frontend"} <= set(entities)  # components with scenarios but no runs yet
+    assert backstage_validates(out / "catalog-info.yaml") == f"{len(entities)} entities valid"
+    broken = tmp_path / "broken.yaml"  # negative control: an annotation key Backstage refuses
+    broken.write_text(
+        (out / "catalog-info.yaml").read_text().replace("gameday.dev/", "gameday dev/")
+    )
+    with pytest.raises(AssertionError, match="annotation"):
+        backstage_validates(broken)
+
+
+def backstage_validates(path: Path) -> str:
+    """Backstage's own entity validation (@backstage/catalog-model, from the npm registry)."""
+    model = Path.home() / ".cache" / "gameday" / "backstage-model"
+    if not (model / "node_modules" / "@backstage" / "catalog-model").is_dir():
+        model.mkdir(parents=True, exist_ok=True)
+        installed = subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", *NPM_PINS],
+            cwd=model, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert installed.returncode == 0, installed.stderr
+    done = subprocess.run(
+        ["node", str(VALIDATOR), str(path)], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "NODE_PATH": str(model / "node_modules")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
