@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import math
 import uuid
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from gameday.errors import TargetError
 from gameday.plugins.protocols import Injection, Reach, Touches
@@ -27,14 +27,57 @@ GROUP, VERSION = "chaos-mesh.org", "v1alpha1"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "gameday"}
 
 
+_COUNT = {
+    "anyOf": [{"type": "string", "pattern": r"^[1-9][0-9]*$"}, {"type": "integer", "minimum": 1}]
+}
+_PERCENT = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^([1-9][0-9]?|100)%?$"},
+        {"type": "integer", "minimum": 1, "maximum": 100},
+    ]
+}
+_PERCENT_MODES = ("fixed-percent", "random-max-percent")
+
+
+def _mode_value(value: object) -> object:
+    """Chaos Mesh wants a string; `2`, `"2"`, `50` and `"50%"` all mean what they say."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value.removesuffix("%") if isinstance(value, str) else value
+
+
 class ChaosTarget(PluginParams):
+    schema_rules = (
+        when("mode", "fixed", "one", {**given("value"), "properties": {"value": _COUNT}}),
+        *(
+            when("mode", m, "one", {**given("value"), "properties": {"value": _PERCENT}})
+            for m in _PERCENT_MODES
+        ),
+    )
+
     namespace: str | None = None
     labels: dict[str, str] = Field(min_length=1, description="Pods to affect, by label.")
     mode: Literal["one", "all", "fixed", "fixed-percent", "random-max-percent"] = "one"
-    value: str | None = Field(None, description="For fixed / fixed-percent modes.")
+    value: Annotated[str | None, BeforeValidator(_mode_value)] = Field(
+        None,
+        description="How many pods: a count for `fixed`, a percentage (1-100) for "
+        "`fixed-percent` and `random-max-percent`.",
+    )
     max_duration: Duration = Field(
         600.0, description="Chaos Mesh ends the chaos by itself after this."
     )
+
+    @model_validator(mode="after")
+    def _value_fits_mode(self) -> ChaosTarget:
+        if self.mode == "fixed" and not (self.value or "").isdigit():
+            raise ValueError("`mode: fixed` needs `value`: how many pods, e.g. `value: 2`")
+        if self.mode == "fixed" and int(self.value or 0) < 1:
+            raise ValueError("`mode: fixed` needs `value` of at least 1")
+        if self.mode in _PERCENT_MODES and not (
+            (self.value or "").isdigit() and 1 <= int(self.value or 0) <= 100
+        ):
+            raise ValueError(f"`mode: {self.mode}` needs `value`: a percentage, e.g. `value: 50%`")
+        return self
 
 
 class PodStressParams(ChaosTarget):
@@ -44,7 +87,10 @@ class PodStressParams(ChaosTarget):
     cpu_load: int = Field(100, ge=1, le=100, description="Percent per CPU worker.")
     memory_workers: int | None = Field(None, ge=1)
     memory_size: str = Field(
-        "256MB", description="Per memory worker, Chaos Mesh units (e.g. 256MB)."
+        "256MB",
+        pattern=r"^[0-9]+(\.[0-9]+)? ?([kKmMgGtTpP]?[iI]?[bB]?|%)$",
+        description="Per memory worker, in Chaos Mesh's units (`256MB`, `1GB`) or a "
+        "percentage of the node's memory (`25%`).",
     )
 
     @model_validator(mode="after")
