@@ -86,7 +86,11 @@ class BackupCheck:
         path = Path(params.path)
         if not path.exists():
             return StepOutcome(False, f"no backup at {path}", data={"path": str(path)})
-        taken, source, label = backup_time(path)
+        try:
+            taken, source, label = backup_time(path)
+        except TargetError as exc:
+            hint = f" (hint: {exc.hint})" if exc.hint else ""
+            return StepOutcome(False, exc.message + hint, data={"path": str(path)})
         age = time.time() - taken
         data: dict[str, Any] = {
             "path": str(path),
