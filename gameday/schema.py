@@ -46,8 +46,6 @@ UNCHECKED: dict[str, str] = {
     "regex-syntax": "a process selector's `pattern` is a valid regular expression",
     "static-checks": "a fault's `count` above `blast_radius.max_targets` (a comparison "
     "of two values)",
-    "k8s-condition": "which `k8s-condition` kinds need `object` or `labels` (expressible; "
-    "not yet expressed)",
 }
 """Rules `gameday validate` applies that the JSON Schema does not, by name. For each,
 tests/data/schema/unchecked/NAME.yaml is rejected by validate and accepted by the schema

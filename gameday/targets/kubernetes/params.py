@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import Field, model_validator
 
 from gameday.plugins.protocols import Injection, Landing, Reach, Touches
-from gameday.spec.base import PluginParams, at_least_one, at_most_one, filled
+from gameday.spec.base import PluginParams, at_least_one, at_most_one, filled, when
 from gameday.spec.units import Duration, Ratio
 
 
@@ -207,7 +207,29 @@ class NamespaceDeleteParams(PluginParams):
         return self
 
 
+_NAMED = {"required": ["object"], "properties": {"object": {"type": "string", "pattern": "/"}}}
+
+
 class K8sConditionParams(PluginParams):
+    schema_rules = (
+        when(
+            "kind",
+            "deployment-available",
+            None,
+            {"required": ["object"], "properties": {"object": {"pattern": "^deployment/"}}},
+        ),
+        *(
+            when(
+                "kind",
+                k,
+                None,
+                {"anyOf": [_NAMED, {"allOf": [filled("object"), filled("labels")]}]},
+            )
+            for k in ("exists", "absent")
+        ),
+        *(when("kind", k, None, filled("labels")) for k in ("pods-ready", "restarts")),
+    )
+
     kind: Literal["deployment-available", "pods-ready", "exists", "absent", "restarts"]
     object: str | None = Field(
         None,
