@@ -9,11 +9,18 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
 
 from gameday.execute.journal import CRASH_AFTER, JOURNAL, read_journal
+from gameday.targets.stores.verify import (
+    Sentinel,
+    SentinelParams,
+    TableChecksum,
+    TableChecksumParams,
+)
 from tests.cli.helpers import GAMEDAY, gameday
 from tests.conftest import DATA, ROOT
 from tests.dr.servers import SECRET_PASSWORD, SECRET_ROLE, Postgres
@@ -211,3 +218,43 @@ def test_a_crash_mid_disaster_is_undone_by_recover(postgres: Postgres, tmp_path:
         timeout=30,
     ).stdout
     assert rows.strip() == "1000"  # the original data directory, not an empty one
+
+
+def test_checksums_and_sentinels_catch_what_changed(postgres: Postgres) -> None:
+    """Negative controls for the verification actions, on the real server."""
+
+    def psql(sql: str) -> None:
+        subprocess.run(
+            [str(postgres.bin / "psql"), postgres.dsn, "-c", sql],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
+
+    ctx: Any = SimpleNamespace(facts={})
+    store = {"kind": "postgres", "dsn": postgres.dsn}
+    psql("CREATE TABLE IF NOT EXISTS drill_ref AS SELECT g AS id FROM generate_series(1, 50) g")
+    tables = TableChecksumParams.model_validate(
+        {"store": store, "tables": ["drill_ref"], "mode": "record"}
+    )
+    assert TableChecksum().run(tables, ctx, 10).ok
+    psql("UPDATE drill_ref SET id = id + 1000 WHERE id = 7")  # same count, other content
+    compare = tables.model_copy(update={"mode": "compare"})
+    changed = TableChecksum().run(compare, ctx, 10)
+    assert not changed.ok and "drill_ref: 50 rows" in changed.detail
+    assert changed.data["before"]["drill_ref"] != changed.data["after"]["drill_ref"]
+
+    seed = SentinelParams.model_validate({"store": store, "name": "ctl", "mode": "seed"})
+    assert Sentinel().run(seed, ctx, 10).ok
+    present = seed.model_copy(update={"mode": "present"})
+    absent = seed.model_copy(update={"mode": "absent"})
+    assert Sentinel().run(present, ctx, 10).ok
+    refused = Sentinel().run(absent, ctx, 10)
+    assert not refused.ok and "not a restore from that backup" in refused.detail
+    psql("DELETE FROM gameday_writes WHERE writer = 'sentinel-ctl'")
+    lost = Sentinel().run(present, ctx, 10)
+    assert not lost.ok and "the restore stopped short" in lost.detail
+    never = Sentinel().run(
+        SentinelParams.model_validate({"store": store, "name": "other", "mode": "present"}), ctx, 10
+    )
+    assert not never.ok and "never seeded" in never.detail
