@@ -119,10 +119,21 @@ class ObjectWatch(Generic[T]):
                 self.broken = None if gone else f"watch of {self.resource} broke: {why}"[:200]
                 if not gone:
                     self.stopped.wait(0.5)
-                try:
-                    self.version = self._relist()
-                except (TargetError, OSError, ValueError) as again:
-                    self.broken = f"cannot list {self.resource}: {_why(again, self.target)}"[:200]
+                self._relist_until_it_works()
+
+    def _relist_until_it_works(self) -> None:
+        """Re-lists until a list succeeds, which clears the error: a watch opened on a
+        still-silent server gives no sign when the server comes back, so following
+        before a good list would keep a stale error up until that watch expires."""
+        while not self.stopped.is_set():
+            try:
+                self.version = self._relist()
+            except (TargetError, OSError, ValueError) as again:
+                self.broken = f"cannot list {self.resource}: {_why(again, self.target)}"[:200]
+                self.stopped.wait(0.5)
+                continue
+            self.broken = None
+            return
 
     def _follow(self) -> None:
         """One watch request, applied to the cache event by event, until it times out."""
