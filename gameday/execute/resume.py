@@ -43,7 +43,8 @@ def entry_hash(scenario: Scenario) -> str:
         data = Path(scenario.source).read_bytes()
     except OSError:
         return ""
-    spec = json.dumps(to_jsonable(scenario), sort_keys=True, default=str).encode()
+    fields = {k: v for k, v in to_jsonable(scenario).items() if k != "source"}  # cwd-relative
+    spec = json.dumps(fields, sort_keys=True, default=str).encode()
     return hashlib.sha256(data + b"\0" + spec).hexdigest()
 
 

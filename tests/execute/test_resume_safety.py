@@ -35,10 +35,12 @@ def _sets(stack: DemoStack) -> list[str]:
     ]
 
 
-def _crash(stack: DemoStack, drill: Path, reports: Path, point: str, *extra: str) -> Path:
+def _crash(
+    stack: DemoStack, drill: Path, reports: Path, point: str, *extra: str, cwd: Path = ROOT
+) -> Path:
     proc = subprocess.run(
         [GAMEDAY, "run", str(drill), "--reports", str(reports), *_sets(stack), *extra],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, CRASH_AFTER: point},
         capture_output=True,
         text=True,
@@ -148,3 +150,16 @@ def test_seq_and_time_keep_rising_through_crash_recover_and_resume(
     assert reverted.t - applied.t >= 2.0, (applied.t, reverted.t)  # real time, not the last t
     card = score_journal(read_journal(run_dir / JOURNAL))
     assert card.duration > 0 and all(v >= 0 for s in card.scenarios for v in s.markers.values())
+
+
+def test_a_run_started_with_a_relative_path_resumes_from_anywhere(
+    stack: DemoStack, tmp_path: Path
+) -> None:
+    """The content hash is of the file and its params, not of the path it was named by."""
+    _copy_drill(tmp_path)
+    run_dir = _crash(
+        stack, Path("drills/two.yaml"), tmp_path / "reports", "scenario-end", cwd=tmp_path
+    )
+    done = gameday("resume", str(run_dir), *_sets(stack))  # from the repository root
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "resuming two at scenario 2 of 2" in done.stdout
