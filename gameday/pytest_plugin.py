@@ -124,32 +124,22 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         from rich.console import Console
 
-        from gameday.config import load_config
-        from gameday.execute.journal import JOURNAL, read_journal
-        from gameday.execute.run import execute
-        from gameday.execute.runner import RunOptions
+        from gameday import pipeline
         from gameday.execute.view import PlainView
-        from gameday.render import render_all
-        from gameday.score import score_journal
 
         log = io.StringIO()
         reports = Path(self.config.getoption("gameday_reports"))
-        run_dir, _ = execute(
+        # the same pipeline as `gameday run`: the project's [tool.gameday] settings, found
+        # from the working directory, so guardrails apply here too
+        finished = pipeline.run(
             self.scenario,
             reports,
-            # the project's [tool.gameday] settings, found from the working directory
-            # exactly as `gameday run` finds them: guardrails apply here too
-            RunOptions(
-                auto_approve=True,
-                guardrails=load_config().guardrails,
-                confirm=self.config.getoption("gameday_confirm"),
-            ),
+            pipeline.options(auto_approve=True, confirm=self.config.getoption("gameday_confirm")),
             PlainView(Console(file=log, width=160)),
         )
-        card = score_journal(read_journal(run_dir / JOURNAL))
-        render_all(card, run_dir)
+        run_dir = finished.run_dir
         self.user_properties.append(("report", str(run_dir / "report.html")))
-        (result,) = card.scenarios
+        (result,) = finished.card.scenarios
         if result.verdict != "pass":
             reasons = "\n  ".join(result.reasons) or result.outcome
             raise ScenarioFailed(

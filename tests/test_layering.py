@@ -31,3 +31,17 @@ def test_errors_module_imports_nothing_from_gameday() -> None:
         a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
     }
     assert not any(name.startswith("gameday") for name in names)
+
+
+def test_entry_points_build_run_options_only_through_the_pipeline() -> None:
+    """`gameday run/demo/resume` and `pytest --gameday` get their RunOptions from
+    `pipeline.options()`, which loads the project's guardrails: none builds its own."""
+    entry_points = [*(ROOT / "gameday" / "cli").glob("*.py"), ROOT / "gameday" / "pytest_plugin.py"]
+    built = []
+    for path in entry_points:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "RunOptions":
+                built.append(f"{path.name}:{node.lineno}")
+    assert built == [], f"build options with gameday.pipeline.options(): {built}"
+    pipeline = (ROOT / "gameday" / "pipeline.py").read_text()
+    assert "RunOptions(guardrails=load_config().guardrails" in pipeline

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from gameday import pipeline
 from gameday.cli.app import app
 from gameday.cli.exit_codes import ExitCode
 from gameday.cli.run_commands import LIVE, REPORTS, _report_after, _tty
@@ -48,7 +49,6 @@ def resume(
     from gameday.execute.recover import recover as recover_run
     from gameday.execute.resume import entries_of, plan_resume
     from gameday.execute.run import resume as resume_run
-    from gameday.execute.runner import RunOptions
     from gameday.model.journal import RunStart
     from gameday.redact import MASK
     from gameday.validate import load, merge_params
@@ -90,12 +90,8 @@ def resume(
         )
     mode = " (a dry run, as the run it resumes)" if plan.dry_run else ""
     out.print(f"resuming {subject.name} at scenario {plan.todo[0] + 1} of {len(entries)}{mode}")
-    options = RunOptions(
-        dry_run=plan.dry_run,
-        auto_approve=auto_approve,
-        interactive=_tty(),
-        guardrails=load_config().guardrails,
-        confirm=confirm,
+    options = pipeline.options(
+        dry_run=plan.dry_run, auto_approve=auto_approve, interactive=_tty(), confirm=confirm
     )
     raise typer.Exit(
         _report_after(

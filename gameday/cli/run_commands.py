@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from gameday import pipeline
 from gameday.cli.app import app
 from gameday.cli.exit_codes import ExitCode, exit_code_for
 from gameday.cli.summary import print_summary
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from gameday.execute.runner import RunOptions
     from gameday.execute.view import View
     from gameday.model.scenario import Drill, Scenario
-    from gameday.model.scorecard import Scorecard
 
 REPORTS = typer.Option(Path("reports"), "--reports", help="Where run directories are written.")
 LIVE = typer.Option(None, "--live/--plain", help="Live terminal view (default: when on a TTY).")
@@ -69,17 +69,14 @@ def run(
 ) -> None:
     """Run a scenario or drill: preflight, steady state, inject, observe, recover, verify, rollback."""
     from gameday.cli.params import parse_overrides
-    from gameday.config import load_config
-    from gameday.execute.runner import RunOptions
     from gameday.validate import load
 
     overrides = parse_overrides(set_, values)
     subject = load(path, overrides)
-    options = RunOptions(
+    options = pipeline.options(
         dry_run=dry_run,
         auto_approve=auto_approve,
         interactive=_tty() or serve is not None,
-        guardrails=load_config().guardrails,
         confirm=confirm,
         in_cluster=in_cluster,
         revert_deadline=_duration_option("--revert-deadline", revert_deadline),
@@ -128,7 +125,6 @@ def demo(
     from gameday.cli.console import err
     from gameday.demo.intro import expectations, packaged_drill
     from gameday.demo.stack import DemoStack
-    from gameday.execute.runner import RunOptions
     from gameday.model.scenario import Drill
     from gameday.validate import load
 
@@ -151,7 +147,7 @@ def demo(
                 markup=False,
                 highlight=False,
             )
-        options = RunOptions(auto_approve=not attended, interactive=attended)
+        options = pipeline.options(auto_approve=not attended, interactive=attended)
         code = execute_and_report(subject, reports, options, live, serve=serve)
         if isinstance(subject, Drill):
             _say_how_the_breach_went(subject, reports)
@@ -185,15 +181,9 @@ def report(
     run_dir: Path = typer.Argument(..., help="A run directory holding journal.jsonl."),
 ) -> None:
     """Re-score and re-render a run from its journal alone."""
+    from gameday.cli.console import err
     from gameday.errors import InputError, Location, Problem
-    from gameday.execute.journal import (
-        JOURNAL,
-        best_journal,
-        journal_failure,
-        read_records,
-        spill_dir,
-    )
-    from gameday.score import score_journal
+    from gameday.execute.journal import JOURNAL
 
     journal = run_dir / JOURNAL
     if not journal.is_file():
@@ -204,13 +194,11 @@ def report(
                 )
             ]
         )
-    records = read_records(best_journal(run_dir))  # the spilled copy if the disk was full
-    card = score_journal(records)
-    paths = _render_somewhere(card, run_dir, spill_dir(run_dir))
-    print_summary(card, paths)
-    if journal_failure(records):
+    finished = pipeline.finish(run_dir, say=lambda text: err.print(text, markup=False))
+    print_summary(finished.card, finished.paths)
+    if finished.journal_failed:
         raise typer.Exit(ExitCode.ERROR)
-    raise typer.Exit(exit_code_for(card, interrupted=False))
+    raise typer.Exit(exit_code_for(finished.card, interrupted=False))
 
 
 @app.command()
@@ -316,16 +304,9 @@ def _report_after(
 ) -> ExitCode:
     """Runs `go` with the live or plain view, then scores, renders and summarises."""
     from gameday.cli.console import err
-    from gameday.execute.journal import (
-        JOURNAL,
-        best_journal,
-        journal_failure,
-        read_records,
-        spill_dir,
-    )
+    from gameday.execute.journal import JOURNAL
     from gameday.execute.safety import terminate_as_interrupt
     from gameday.execute.view import LiveView, PlainView
-    from gameday.score import score_journal
 
     use_live = err.is_terminal if live is None else live
     view: View = LiveView(err) if use_live else PlainView(err)
@@ -336,45 +317,17 @@ def _report_after(
         run_dir, interrupted = go(view)
     finally:
         view.close()
-    spilled = spill_dir(run_dir)
-    journal = best_journal(run_dir)
-    records = read_records(journal)
-    card = score_journal(records)
-    journal_failed = journal_failure(records)
-    if journal_failed:
-        err.print(f"[red]error:[/] {journal_failed}; the faults were reverted at once")
-        if journal != run_dir / JOURNAL:
-            err.print(f"the whole journal was written to {journal} instead")
-    paths = _render_somewhere(card, run_dir, spilled)
-    print_summary(card, paths)
-    if journal_failed:
+    finished = pipeline.finish(run_dir, interrupted, lambda text: err.print(text, markup=False))
+    if finished.journal_failed:
+        err.print(f"[red]error:[/] {finished.journal_failed}; the faults were reverted at once")
+        if finished.journal != run_dir / JOURNAL:
+            err.print(f"the whole journal was written to {finished.journal} instead")
+    print_summary(finished.card, finished.paths)
+    if finished.journal_failed:
         return ExitCode.ERROR
     if push_metrics:
         from gameday.pushmetrics import push
 
-        push(card, push_metrics)  # after the reports: a dead gateway loses nothing
+        push(finished.card, push_metrics)  # after the reports: a dead gateway loses nothing
         err.print(f"pushed results to {push_metrics}")
-    return exit_code_for(card, interrupted)
-
-
-def _render_somewhere(card: Scorecard, run_dir: Path, spill: Path) -> dict[str, Path]:
-    """Reports into the run directory; if its disk refuses them, into `spill` (the
-    spill directory), saying so; if that fails too, says why and writes none."""
-    from gameday.cli.console import err
-    from gameday.render import render_all
-    from gameday.render.index import write_index
-
-    try:
-        paths = render_all(card, run_dir)
-        paths["index"] = write_index(run_dir.resolve().parent.parent)
-        return paths
-    except OSError as exc:
-        err.print(f"[red]cannot write the report in {run_dir}:[/] {exc.strerror or exc}")
-    try:
-        spill.mkdir(parents=True, exist_ok=True, mode=0o700)
-        paths = render_all(card, spill)
-    except OSError as exc:
-        err.print(f"[red]no report written:[/] {spill} failed too: {exc.strerror or exc}")
-        return {}
-    err.print(f"report written to {spill} instead")
-    return paths
+    return exit_code_for(finished.card, interrupted)
