@@ -18,7 +18,7 @@ COPY deploy/rbac ./deploy/rbac
 COPY drills/demo.yaml ./drills/demo.yaml
 COPY scenarios/local ./scenarios/local
 RUN python3 -m venv /opt/gameday \
-    && /opt/gameday/bin/pip install --no-cache-dir --disable-pip-version-check . \
+    && /opt/gameday/bin/pip install --no-cache-dir --disable-pip-version-check ".[kubernetes]" \
     && rm -rf /src
 # A named user: supervisord (the local target, the demo) looks its uid up in /etc/passwd.
 RUN echo "gameday:x:65532:65532:gameday:/tmp:/usr/sbin/nologin" >> /etc/passwd \

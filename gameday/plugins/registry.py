@@ -28,6 +28,10 @@ OUTPUT_GROUPS = {"reporter": "gameday.reporters"}
 """Plugin kinds that no scenario names: every installed reporter writes its file."""
 
 
+EXTRAS = {"kubernetes": "kubernetes", "psycopg": "postgres", "pymysql": "mysql", "redis": "redis"}
+"""Top-level module -> the gameday-drills extra that installs it (pyproject.toml)."""
+
+
 class PluginError(GamedayError):
     """A plugin is missing, duplicated or broken."""
 
@@ -44,7 +48,16 @@ class LazyPlugins(Mapping[str, type[Any]]):
     def __getitem__(self, name: str) -> type[Any]:
         if name not in self._loaded:
             ep = self.entry_points[name]
-            plugin = ep.load()
+            try:
+                plugin = ep.load()
+            except ModuleNotFoundError as exc:
+                module = (exc.name or "?").split(".")[0]
+                extra = EXTRAS.get(module)
+                raise PluginError(
+                    f"the {name} plugin ({self.group}) needs the Python package `{module}`, "
+                    "which is not installed",
+                    hint=f"pip install 'gameday-drills[{extra}]'" if extra else f"install {module}",
+                ) from None
             if getattr(plugin, "name", None) != name:
                 raise PluginError(
                     f"entry point `{name}` in group {self.group} loads {ep.value}, "

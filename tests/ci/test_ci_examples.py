@@ -109,7 +109,7 @@ def test_the_drill_runs_as_the_namespaced_service_account() -> None:
 
 def test_install_names_the_real_distribution_everywhere() -> None:
     for commands in ("\n".join(workflow_scripts()), "\n".join(gitlab_lines())):
-        assert 'python -m pip install "gameday-drills==0.1.0"' in commands
+        assert 'python -m pip install "gameday-drills[kubernetes]==0.1.0"' in commands
     wrong = re.compile(r"(pip|pipx)( -m pip)? install (-U )?gameday(?![-\w])")
     files = [
         ROOT / "README.md",

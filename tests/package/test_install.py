@@ -20,7 +20,16 @@ from gameday import DISTRIBUTION
 from gameday.demo.intro import EXPECTED_MISS
 from tests.conftest import ROOT
 
-HEAVY_EXTRAS = {"psycopg", "psycopg-binary", "pymysql", "redis", "pytest", "mypy", "ruff"}
+HEAVY_EXTRAS = {
+    "psycopg",
+    "psycopg-binary",
+    "pymysql",
+    "redis",
+    "pytest",
+    "mypy",
+    "ruff",
+    "kubernetes",
+}
 
 
 def sh(
@@ -82,6 +91,13 @@ def test_wheel_in_a_fresh_venv_runs_the_demo_from_anywhere(wheel: Path, tmp_path
     where = sh(venv / "bin/python", "-c", "import gameday; print(gameday.__file__)", cwd=tmp_path)
     assert where.startswith(str(venv)), f"imported from {where}, not the venv"
     check_demo(venv / "bin/gameday", tmp_path)
+    # a Kubernetes scenario in the base install names the extra it needs
+    scenario = ROOT / "examples" / "ci" / "scenarios" / "web-pod-delete.yaml"
+    done = subprocess.run(
+        [venv / "bin/gameday", "validate", scenario], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "pip install 'gameday-drills[kubernetes]'" in done.stderr, done.stderr
 
 
 EXTRAS = {
@@ -89,6 +105,7 @@ EXTRAS = {
     "mysql": "pymysql",
     "redis": "redis",
     "browser": "websocket-client",
+    "kubernetes": "kubernetes",
 }
 
 

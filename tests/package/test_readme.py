@@ -54,5 +54,5 @@ def test_every_gameday_command_in_the_readme_exists() -> None:
 
 
 def test_the_readme_installs_the_real_distribution() -> None:
-    assert "pipx install gameday-drills" in README
+    assert 'pipx install "gameday-drills[kubernetes]"' in README
     assert not re.search(r"install gameday(?![-\w])", README)
