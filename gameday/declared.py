@@ -9,11 +9,12 @@ in a template (`{{ token }}` with no default must come from a drill or the comma
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from gameday.errors import Location, Problem
 from gameday.hints import did_you_mean
-from gameday.load import Document, YamlPath
+from gameday.load import Document, YamlPath, load_file
 
 COMMAND_LINE = "--set/--values"
 
@@ -26,6 +27,19 @@ def declared_params(doc: Document) -> set[str]:
     if templates:
         names |= _referenced(templates)
     return names
+
+
+def taken_by(path: Path, params: dict[str, Any]) -> dict[str, Any]:
+    """The entries of `params` that the scenario or drill at `path` declares (for a drill:
+    any of its scenarios), e.g. to pass one set of environment params to many files."""
+    doc = load_file(path)
+    names = declared_params(doc)
+    if doc.data.get("kind") == "Drill":
+        for entry in doc.data.get("scenarios") or []:
+            ref = entry.get("ref") if isinstance(entry, dict) else None
+            if isinstance(ref, str) and (path.parent / ref).is_file():
+                names |= declared_params(load_file(path.parent / ref))
+    return {k: v for k, v in params.items() if k in names}
 
 
 def unknown_params(

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from gameday.declared import declared_params
+from gameday.declared import taken_by
 from gameday.demo.stack import DemoStack
 from gameday.execute.journal import JOURNAL, read_journal
 from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
-from gameday.load import load_file
 from gameday.model.scorecard import ProbeReport, ScenarioScore
 from gameday.plugins.protocols import Sample
 from gameday.score import score_journal
@@ -45,8 +44,7 @@ class Ran:
 @pytest.fixture
 def run_scenario(stack: DemoStack, tmp_path: Path) -> Any:
     def run(path: Path, dry_run: bool = False, **params: Any) -> Ran:
-        declared = declared_params(load_file(path))  # the stack's params this one takes
-        shared = {k: v for k, v in stack.params().items() if k in declared}
+        shared = taken_by(path, stack.params())  # the stack's params this one takes
         subject = load(path, {**shared, **params})
         log = io.StringIO()
         run_dir, _ = execute(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from gameday.declared import taken_by
 from gameday.demo.stack import DemoStack
 from gameday.execute.journal import JOURNAL, read_journal
 from tests.cli.helpers import GAMEDAY
@@ -24,7 +25,7 @@ FORBIDDEN = {"approval", "injection-planned", "injection-applied", "step-start",
 
 
 def run(stack: DemoStack, path: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    sets = [f"--set={k}={v}" for k, v in stack.params().items()]
+    sets = [f"--set={k}={v}" for k, v in taken_by(path, stack.params()).items()]
     env = {**os.environ, "GAMEDAY_STATE": str(tmp / "state"), "COLUMNS": "250", "NO_COLOR": "1"}
     argv = [GAMEDAY, "run", str(path), *sets, "--reports", str(tmp / "reports"), *extra]
     (tmp / "cwd").mkdir(exist_ok=True)
