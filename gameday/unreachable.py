@@ -43,13 +43,11 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 def reason(exc: BaseException, connect: float | None = None, read: float | None = None) -> str:
     """A few words for why a request failed; `connect`/`read` are the timeouts in force."""
-    names = [type(c).__name__ for c in _causes(exc)]
     causes = _causes(exc)
+    names = [type(c).__name__ for c in causes]
     if any(n in ("ConnectTimeoutError", "ConnectTimeout") for n in names):
         return (
-            f"no connection within {connect:g}s (connect timeout)"
-            if connect
-            else ("connect timeout")
+            f"no connection within {connect:g}s (connect timeout)" if connect else "connect timeout"
         )
     if any(n in ("ReadTimeoutError", "ReadTimeout") for n in names) or any(
         isinstance(c, socket.timeout | TimeoutError) for c in causes
@@ -70,7 +68,7 @@ def reason(exc: BaseException, connect: float | None = None, read: float | None 
             return _ERRNO[errno.ECONNREFUSED]
     if any(n in ("ProtocolError", "RemoteDisconnected", "IncompleteRead") for n in names):
         return "connection dropped before a complete answer"
-    return _first_line(exc)[:160]
+    return _first_line(causes[-1])[:160]  # the innermost cause, not the wrapper's dump
 
 
 def _first_line(exc: BaseException) -> str:
