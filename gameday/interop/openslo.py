@@ -160,6 +160,8 @@ def _indicator(
         indicator: dict[str, Any] = spec["indicator"]
         return dict(indicator.get("spec", indicator))  # v1: {metadata, spec}; v1alpha: inline
     ref = spec.get("indicatorRef")
+    if ref is None:  # v1alpha (Sloth): the metrics are in each objective
+        return {}
     if ref in slis:
         return dict(slis[ref]["spec"])
     unmapped.append(

@@ -88,6 +88,8 @@ def test_sloth_v1alpha() -> None:
     assert "[1m:]" in wifi["sli"]["expr"] and wifi["threshold"] == {"above": 0.95}
     assert any("{{.window}} replaced by 1m" in u for u in result.unmapped)
     assert any("count': 30" in u for u in result.unmapped)  # the 30-day window
+    assert not any("indicatorRef" in u for u in result.unmapped)  # nothing spurious
+    assert len(result.unmapped) == 4
 
 
 def test_imported_slos_make_a_valid_scenario(tmp_path: Path) -> None:
