@@ -42,7 +42,7 @@ def pass_rate(verdicts: list[str | None]) -> str:
     """`2 of 3 judged runs passed (1 not judged)`."""
     judged = [v for v in verdicts if v is not None and v not in NOT_JUDGED]
     skipped = sum(1 for v in verdicts if v in NOT_JUDGED)
-    text = f"{sum(v == 'pass' for v in judged)} of {len(judged)} judged runs passed"
+    text = f"{sum(v == 'pass' for v in judged)} of {plural(len(judged), 'judged run')} passed"
     return text + (f" ({skipped} not judged)" if skipped else "")
 
 
@@ -74,44 +74,112 @@ def find_runs(root: Path) -> list[Run]:
     return runs
 
 
-def sparkline(scores: list[float | None], width: int = 160, height: int = 28) -> str:
-    """An inline SVG line of scores (0-100), oldest left; gaps for runs with no score."""
+def plural(count: int, word: str) -> str:
+    """`1 run`, `2 runs`: counts on the page agree with their nouns."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def latest(scores: list[float | None], verdicts: list[str | None]) -> str:
+    """The newest judged score; a newest run that could not be judged (error,
+    inconclusive) does not replace it, and the cell says so."""
+    judged = [s for s in scores if s is not None]
+    text = "-" if not judged else f"{judged[-1]:g}"
+    newest = verdicts[-1] if verdicts else None
+    if newest in NOT_JUDGED and judged:
+        text += f" (newest run: {newest})"
+    elif newest in NOT_JUDGED:
+        text = f"- (newest run: {newest})"
+    return text
+
+
+SPARK_W, SPARK_H, DOT = 160, 28, 3.0
+
+
+def sparkline(scores: list[float | None], width: int = SPARK_W, height: int = SPARK_H) -> str:
+    """An inline SVG line of scores (0-100), oldest left; gaps for runs with no score.
+    Every point sits inside the box (a single run is a dot in the middle, a 100 is not
+    cut off at the top), and each judged run is drawn as a dot."""
     points = [(i, s) for i, s in enumerate(scores) if s is not None]
     if not points:
-        return '<svg class="spark" width="160" height="28" role="img" aria-label="no scores"></svg>'
-    step = width / max(1, len(scores) - 1)
-    coords = " ".join(
-        f"{i * step:.1f},{height - 2 - s / 100 * (height - 4):.1f}" for i, s in points
+        return (
+            f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            'role="img" aria-label="no scores"></svg>'
+        )
+    inner_w, inner_h = width - 2 * DOT, height - 2 * DOT
+
+    def x(i: int) -> float:
+        return width / 2 if len(scores) == 1 else DOT + i * inner_w / (len(scores) - 1)
+
+    def y(score: float) -> float:
+        return DOT + (100 - max(0.0, min(100.0, score))) / 100 * inner_h
+
+    lines = []
+    run: list[str] = []
+    for i, s in enumerate(scores):  # a gap (a run not judged) breaks the line
+        if s is None:
+            run = []
+            continue
+        run.append(f"{x(i):.1f},{y(s):.1f}")
+        if len(run) == 2:
+            lines.append(run)
+    polylines = "".join(
+        f'<polyline fill="none" stroke="#2563eb" stroke-width="1.5" points="{" ".join(r)}"/>'
+        for r in lines
     )
-    last_x, last_s = points[-1][0] * step, points[-1][1]
-    last_y = height - 2 - last_s / 100 * (height - 4)
+    dots = "".join(
+        f'<circle cx="{x(i):.1f}" cy="{y(s):.1f}" r="{DOT if i == points[-1][0] else 2:g}" '
+        f'fill="#2563eb"><title>run {i + 1}: {s:g}</title></circle>'
+        for i, s in points
+    )
     label = ", ".join("-" if s is None else f"{s:g}" for s in scores)
     return (
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="scores: {label}"><polyline fill="none" stroke="#2563eb" '
-        f'stroke-width="1.5" points="{coords}"/><circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.5" '
-        f'fill="#2563eb"/></svg>'
+        f'role="img" aria-label="scores: {label}">{polylines}{dots}</svg>'
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One scenario's line in a trend table."""
+
+    name: str
+    trend: Markup
+    latest: str
+    judged: str
+    """e.g. `2 judged runs of 3`"""
+    pass_rate: str
+
+
+def _row(name: str, scores: list[float | None], verdicts: list[str | None]) -> Row:
+    ran = [v for v in verdicts if v is not None]
+    judged = sum(1 for v in ran if v not in NOT_JUDGED)
+    return Row(
+        name,
+        Markup(sparkline(scores)),
+        latest(scores, verdicts),
+        f"{judged} judged of {plural(len(ran), 'run')}",
+        pass_rate(verdicts),
     )
 
 
 def render_index(root: Path) -> str:
     runs = find_runs(root)
-    trends: dict[str, dict[str, list[float | None]]] = {}
-    verdicts: dict[str, dict[str, list[str | None]]] = {}
+    trends: dict[str, dict[str, tuple[list[float | None], list[str | None]]]] = {}
     owners: dict[str, set[str]] = {}
-    by_owner: dict[str, dict[str, list[float | None]]] = {}
+    by_owner: dict[str, dict[str, tuple[list[float | None], list[str | None]]]] = {}
     for run in runs:
         drill = trends.setdefault(run.drill, {})
         owners.setdefault(run.drill, set()).update(run.owners.values())
         for name in run.scenarios:
-            drill.setdefault(name, [])
-        for name, scores in drill.items():
+            drill.setdefault(name, ([], []))
+        for name, (scores, verdicts) in drill.items():
             scores.append(run.scenarios.get(name))
-            verdicts.setdefault(run.drill, {}).setdefault(name, []).append(run.verdicts.get(name))
+            verdicts.append(run.verdicts.get(name))
         for name, score in run.scenarios.items():  # a squad's own services, across drills
-            by_owner.setdefault(run.owners.get(name, "(no owner)"), {}).setdefault(name, []).append(
-                score
-            )
+            owned = by_owner.setdefault(run.owners.get(name, "(no owner)"), {})
+            scores, verdicts = owned.setdefault(name, ([], []))
+            scores.append(score)
+            verdicts.append(run.verdicts.get(name))
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["when"] = lambda t: datetime.datetime.fromtimestamp(t, datetime.UTC).strftime(
         "%Y-%m-%d %H:%M UTC"
@@ -123,16 +191,14 @@ def render_index(root: Path) -> str:
     )
     return env.from_string(source).render(
         runs=list(reversed(runs)),
+        count=plural(len(runs), "run"),
         trends={
-            drill: {
-                name: (Markup(sparkline(s)), s, pass_rate(verdicts[drill][name]))
-                for name, s in scenarios.items()
-            }
+            drill: [_row(name, *history) for name, history in scenarios.items()]
             for drill, scenarios in trends.items()
         },
         owners={d: sorted(o) for d, o in owners.items()},
         by_owner={
-            owner: {name: (Markup(sparkline(s)), s) for name, s in sorted(scenarios.items())}
+            owner: [_row(name, *history) for name, history in sorted(scenarios.items())]
             for owner, scenarios in sorted(by_owner.items())
         },
     )
