@@ -11,10 +11,13 @@ for a whole run (seconds, decimals allowed); a revert's deadline is a run option
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import os
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 CONNECT = 3.0
@@ -75,7 +78,9 @@ def cut_off(conn: Any, seconds: float) -> Iterator[None]:
     """Bounds a whole `http.client` exchange (connect, headers, body) to `seconds`: the
     socket timeout bounds each read, this bounds them all, so a server that trickles a
     byte at a time cannot keep a probe or a step waiting past its timeout. At the
-    deadline the socket is shut down and the blocked read fails at once."""
+    deadline the socket is shut down and the blocked read fails at once. One shared
+    watchdog thread keeps every deadline (no thread per request: a probe at 50 Hz would
+    otherwise start 50 threads a second)."""
 
     def expire() -> None:
         sock = conn.sock
@@ -83,10 +88,54 @@ def cut_off(conn: Any, seconds: float) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+    ticket = _WATCHDOG.arm(seconds, expire)
     try:
         yield
     finally:
-        timer.cancel()
+        _WATCHDOG.disarm(ticket)
+
+
+class _Watchdog:
+    """Calls each armed action when its deadline passes, unless disarmed before."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._armed: set[int] = set()
+        self._ids = itertools.count()
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float, action: Callable[[], None]) -> int:
+        ticket = next(self._ids)
+        with self._wake:
+            heapq.heappush(self._due, (time.monotonic() + seconds, ticket, action))
+            self._armed.add(ticket)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="deadlines", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+        return ticket
+
+    def disarm(self, ticket: int) -> None:
+        with self._wake:
+            self._armed.discard(ticket)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][1] not in self._armed:
+                    heapq.heappop(self._due)  # disarmed: drop without waiting for it
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                when, ticket, action = self._due[0]
+                delay = when - time.monotonic()
+                if delay > 0:
+                    self._wake.wait(delay)
+                    continue
+                heapq.heappop(self._due)
+                self._armed.discard(ticket)
+            action()
+
+
+_WATCHDOG = _Watchdog()
