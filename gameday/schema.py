@@ -40,6 +40,8 @@ UNCHECKED: dict[str, str] = {
     "unique-probe-names": "probe names are unique",
     "promql-syntax": "PromQL expressions have balanced brackets and quotes",
     "burn-window-order": "a burn-rate window's `short` is shorter than its `long`",
+    "duration-range": "a duration is at most 30 days (`721h` is refused as a likely typo; "
+    "a pattern cannot compare numbers)",
     "cron": "a drill's `schedule` is a valid cron expression",
     "drill-scenarios": "a drill's `ref` files exist and are valid scenarios, and an "
     "entry's `params` are declared by its scenario",

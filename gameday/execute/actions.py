@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 from gameday import deadlines
 from gameday.execute.waiting import wait_until
 from gameday.plugins.protocols import SHELL_COMMAND, ActionContext, StepOutcome
-from gameday.spec.base import PluginParams
+from gameday.spec.base import PluginParams, exactly_one
 from gameday.spec.formats import HttpUrl
 from gameday.spec.units import Duration
 
@@ -54,6 +54,8 @@ class WaitFor:
 
 
 class CommandParams(PluginParams):
+    schema_rules = (exactly_one("argv", "shell"),)
+
     argv: list[str] | None = Field(
         None, min_length=1, description="Program and arguments, run without a shell."
     )

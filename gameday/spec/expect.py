@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from gameday.spec.base import StrictModel
+from gameday.spec.base import StrictModel, at_least_one
 from gameday.spec.units import Duration
 
 
 class BreachBounds(StrictModel):
     """Bounds on the breach the scenario expects while its fault is in place."""
+
+    schema_rules = (at_least_one("max_burn", "detect_within", "recover_within"),)
 
     max_burn: float | None = Field(
         None,
