@@ -467,6 +467,7 @@ class ScenarioRun:
         self.window_wall.append(time.time())
         start = self.clock()
         time.sleep(self.s.steady_state.window)
+        self.window_wall.append(time.time())  # the verify window's end (after the breach)
         self._audit_data()
         failures = self._hold_failures(start)
         self.write(j.Verify(scenario=self.s.name, ok=not failures, failures=tuple(failures)))
@@ -579,21 +580,22 @@ class ScenarioRun:
             self.view.log(escape(f"{self.s.name}: alert source unreachable: {error}"))
 
     def _measure_slis(self) -> None:
-        """After rollback (never delaying a revert): PromQL SLIs over the fault window."""
+        """After rollback (never delaying a revert): PromQL SLIs over the fault window
+        (and, for an expected breach, over the verify window after it)."""
         if self.prometheus is None or not self.window_wall:
             return
         start = self.window_wall[0]
         end = self.window_wall[1] if len(self.window_wall) > 1 else time.time()
+        windows = [(start, end)]
+        if self.s.expect is not None and len(self.window_wall) > 2:
+            # an expected breach: the objectives must also hold after it (verify window)
+            windows.append((self.window_wall[1], self.window_wall[2]))
         for slo in self.s.slos:
-            if slo.sli is not None:
-                result = promsli.measure(self.prometheus, slo, start, end)
+            for a, b in windows if slo.sli is not None else ():
+                result = promsli.measure(self.prometheus, slo, a, b)
                 self.write(
                     j.SliMeasured(
-                        scenario=self.s.name,
-                        slo=slo.name,
-                        start_wall=start,
-                        end_wall=end,
-                        result=result,
+                        scenario=self.s.name, slo=slo.name, start_wall=a, end_wall=b, result=result
                     )
                 )
 

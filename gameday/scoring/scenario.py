@@ -244,9 +244,24 @@ def _outside_breach(
         return whole
     after = seg.t(j.Phase, phase="rollback") or end_t
     return tuple(
-        _outside(evaluate_slo(s, seg.samples, recovered_t, after, None), w) if s.get("probe") else w
+        _outside(evaluate_slo(s, seg.samples, recovered_t, after, None), w)
+        if s.get("probe")
+        else _prometheus_after(seg, s, w, recovered_t)
         for s, w in zip(seg.spec.get("slos", ()), whole, strict=True)
     )
+
+
+def _prometheus_after(
+    seg: Segment, slo: dict[str, Any], whole: SloResult, recovered_t: float
+) -> SloResult:
+    """A Prometheus SLI after the breach: the runner's second measurement, over the
+    verify window; without one the objective cannot be judged outside the breach."""
+    measured = seg.all(j.SliMeasured, slo=slo["name"])
+    if len(measured) < 2:
+        return replace(
+            whole, met=None, score=None, detail="not measured after the breach: " + whole.detail
+        )
+    return _outside(evaluate_slo(slo, seg.samples, recovered_t, 0.0, measured[1].result), whole)
 
 
 def _outside(after: SloResult, whole: SloResult) -> SloResult:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from gameday.demo.stack import DemoStack
 from gameday.execute import promsli
+from gameday.execute.journal import JOURNAL, read_records
+from gameday.model import journal as j
 from gameday.model.scenario import Prometheus, Slo
 from gameday.prometheus import PrometheusClient
 from tests.monitoring.conftest import Monitoring
@@ -85,3 +88,20 @@ def test_query_windows_match_the_scored_window_to_the_millisecond(
     assert series.points[-1][0] == pytest.approx(end, abs=0.001)
     assert client.value("time()", end) == pytest.approx(end, abs=0.001)
     assert promsli._window(start, end) == "6500ms"
+
+
+def test_an_expected_breach_is_judged_by_prometheus_after_it(
+    stack: DemoStack, monitoring: Monitoring, tmp_path: Path
+) -> None:
+    from tests.monitoring.test_prometheus import run
+
+    s, run_dir = run("monitored-expected-outage.yaml", stack, monitoring, tmp_path)
+    whole, after = [r for r in read_records(run_dir / JOURNAL) if isinstance(r, j.SliMeasured)]
+    # the runner measured the fault window, then the verify window after it
+    assert whole.end_wall == pytest.approx(after.start_wall)
+    assert whole.result["errors"] > 0 and after.result.get("errors") == 0.0, after.result
+    (slo,) = s.slos
+    assert slo.met is True and slo.detail.startswith("after the breach: ")
+    assert slo.budget_consumed is not None and slo.budget_consumed > 1  # the breach burned
+    assert [b.held for b in s.bounds] == [True, True, True], s.bounds
+    assert s.verdict == "pass", s.reasons

@@ -101,3 +101,30 @@ def test_the_expect_section_is_validated_with_locations(tmp_path: Path) -> None:
     assert typo.hint is not None and "recover_within" in typo.hint
     (empty,) = problems_for(tmp_path, VALID + "expect:\n  breach: {}\n")
     assert "give at least one of `max_burn`, `detect_within`, `recover_within`" in empty.message
+
+
+def test_a_prometheus_sli_is_judged_after_the_breach_from_the_runners_second_measurement() -> None:
+    from tests.score.test_score_prometheus import RATIO, prometheus_slo
+
+    records = prometheus_slo(
+        expecting(AS_HYPOTHESISED, max_burn=40.0),
+        {"kind": "availability", "objective": 0.99, "sli": RATIO},
+        {"errors": 300.0, "total": 1000.0, "window": "1500ms"},  # the fault window
+    )
+    end = next(i for i, r in enumerate(records) if r["type"] == "scenario-end")
+    after = {"errors": 0.0, "total": 500.0, "window": "2000ms"}  # the verify window
+    records.insert(end, {"type": "sli-measured", "t": 3.95, "scenario": "s", "slo": "p", **after})
+    (s,) = score_journal(records).scenarios
+    (slo,) = s.slos
+    # after the breach: 500/500 good, met; the fault window burned (0.3 / 0.01) = 30 budgets
+    assert slo.met is True and slo.detail.startswith("after the breach: 500/500 good")
+    assert (s.bounds[0].name, s.bounds[0].measured, s.bounds[0].held) == (
+        "error budget burned ('p')",
+        "30.00x budget",
+        True,
+    )
+    assert s.verdict == "pass", s.reasons
+    # without the second measurement the objective cannot be judged outside the breach
+    records.pop(end)
+    (s,) = score_journal(records).scenarios
+    assert s.slos[0].met is None and s.verdict == "inconclusive"
