@@ -330,4 +330,9 @@ def _report_after(
 
         push(finished.card, push_metrics)  # after the reports: a dead gateway loses nothing
         err.print(f"pushed results to {push_metrics}")
+    from gameday.interop.grafana import publish_from_env
+
+    annotated = publish_from_env(finished.card)  # GAMEDAY_GRAFANA_URL + _TOKEN, when set
+    if annotated is not None:
+        err.print(f"{annotated} fault window(s) annotated in Grafana")
     return exit_code_for(finished.card, interrupted)

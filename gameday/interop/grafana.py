@@ -1,18 +1,22 @@
 """Fault windows as Grafana annotations, through Grafana's HTTP API (POST /api/annotations,
 a service-account token as Bearer). One region annotation per injected fault, tagged
 `gameday`, the drill, scenario, fault and verdict, so a dashboard can show them with an
-annotation query filtered by tag. Every request has a deadline.
+annotation query filtered by tag. Every request has a deadline. Used by `gameday publish
+RUN_DIR --grafana-url`, and after every `gameday run` when GAMEDAY_GRAFANA_URL and
+GAMEDAY_GRAFANA_TOKEN are set.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 from typing import Any
 
 from gameday.errors import TargetError
-from gameday.interop.faultwindows import FaultWindow
+from gameday.interop.faultwindows import FaultWindow, fault_windows
+from gameday.model.scorecard import Scorecard
 
 
 def annotation(window: FaultWindow) -> dict[str, Any]:
@@ -62,3 +66,12 @@ def post_annotations(
                 hint="check --grafana-url; the reports were written all the same",
             ) from None
     return ids
+
+
+def publish_from_env(card: Scorecard) -> int | None:
+    """After every run: annotate its fault windows when GAMEDAY_GRAFANA_URL and
+    GAMEDAY_GRAFANA_TOKEN are both set (None when they are not)."""
+    url, token = os.environ.get("GAMEDAY_GRAFANA_URL"), os.environ.get("GAMEDAY_GRAFANA_TOKEN")
+    if not url or not token:
+        return None
+    return len(post_annotations(url, token, fault_windows(card)))

@@ -87,6 +87,26 @@ def test_fault_window_becomes_a_grafana_region_annotation(
     assert "scenario:web-replica-kill" in body["tags"] and "fault:process-kill" in body["tags"]
 
 
+def test_a_run_annotates_grafana_when_url_and_token_are_set(
+    grafana: str, tmp_path: Path, stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAMEDAY_GRAFANA_URL", grafana)
+    monkeypatch.setenv("GAMEDAY_GRAFANA_TOKEN", "glsa_run")
+    params = stack.params()
+    done = gameday(
+        "run", str(ROOT / "scenarios/local/web-replica-kill.yaml"), "--plain",
+        "--reports", str(tmp_path), "--set", f"frontend_url={params['frontend_url']}",
+        "--set", f"supervisor_url={params['supervisor_url']}", timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "1 fault window(s) annotated in Grafana" in done.stderr
+    (request,) = Recorder.requests
+    assert (
+        request["auth"] == "Bearer glsa_run"
+        and "scenario:web-replica-kill" in request["body"]["tags"]
+    )
+
+
 def test_grafana_refusing_the_token_is_an_error_with_a_hint(
     publish: Any, run_dir: Path, grafana: str
 ) -> None:
