@@ -233,9 +233,9 @@ def experiment(system: System, victim: int) -> dict[str, object]:
     }
 
 
-def scenario(system: System) -> str:
+def scenario(system: System, rate: float = RATE, duration: float = DURATION) -> str:
     probes = "\n".join(
-        f"    - name: replica-{i}\n      type: http\n      every: {1 / RATE:g}s\n"
+        f"    - name: replica-{i}\n      type: http\n      every: {1000 / rate:g}ms\n"
         f'      params: {{url: "http://127.0.0.1:{p}/", timeout: 1s}}'
         for i, p in enumerate(system.ports, 1)
     )
@@ -258,7 +258,7 @@ slo:
 fault:
   type: process-kill
   params: {{service: replica-1, signal: SIGKILL, count: 1}}
-  duration: {DURATION:g}s
+  duration: {duration:g}s
   blast_radius: {{max_targets: 1}}
 abort_when:
   - {{probe: replica-2, error_ratio: 50%, for: 2s}}
