@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gameday.model.outcomes import Outcome, Verdict
 from gameday.model.restore import RestoreStory
 from gameday.plugins.protocols import Landing, Sample
 
@@ -131,8 +132,8 @@ class ScenarioScore:
     owner: str | None
     service: str | None
     fault: str
-    outcome: str
-    verdict: str
+    outcome: Outcome
+    verdict: Verdict
     reasons: tuple[str, ...]
     score: float | None
     grade: str
@@ -185,7 +186,7 @@ class Scorecard:
     duration: float
     score: float | None
     grade: str
-    verdict: str
+    verdict: Verdict
     scenarios: tuple[ScenarioScore, ...]
     meta: dict[str, Any]
     notes: tuple[Note, ...] = ()
