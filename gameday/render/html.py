@@ -9,6 +9,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
+from gameday.render import headline
 from gameday.render.charts import timeline
 from gameday.render.restore import html_summary
 from gameday.render.summary import (
@@ -54,6 +55,13 @@ def render_html(card: Scorecard) -> str:
         charts={s.name + str(i): _charts(s) for i, s in enumerate(card.scenarios)},
         happened={s.name + str(i): what_happened(s) for i, s in enumerate(card.scenarios)},
         drill_formula=drill_formula_text(card),
+        summary_line=headline.summary_line(card),
+        problems=headline.problems(card),
+        objectives=headline.objectives(card),
+        components=headline.COMPONENTS,
+        breakdown=[headline.breakdown(s) for s in card.scenarios],
+        caps=[headline.caps(s) for s in card.scenarios],
+        scores=[headline.score_text(s) for s in card.scenarios],
         restore=html_summary(card),
         started=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(card.started_wall)),
     )

@@ -1,8 +1,14 @@
-"""report.md: a retrospective draft to paste into a postmortem document."""
+"""report.md: a retrospective draft to paste into a postmortem document. It opens like
+report.html (verdict, what broke and what to do, RTO/RPO, score breakdown), then the
+details. Every piece of user text goes through `md()` or `code()`: it cannot become
+HTML, emphasis or a link in a Markdown viewer."""
 
 from __future__ import annotations
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
+from gameday.render import headline
+from gameday.render.headline import action_items
+from gameday.render.mdtext import code, md
 from gameday.render.restore import markdown_summary
 from gameday.render.summary import (
     burn_text,
@@ -14,128 +20,138 @@ from gameday.render.summary import (
     what_happened,
 )
 
+__all__ = ["action_items", "render_markdown"]
+
 
 def _secs(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}s"
 
 
-def _scenario(s: ScenarioScore) -> list[str]:
-    lines = [
-        f"### {s.name}: {s.verdict} ({s.score if s.score is not None else '-'}, grade {s.grade})",
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
         "",
     ]
+
+
+def first_screen(card: Scorecard) -> list[str]:
+    score = "-" if card.score is None else f"{card.score:g}"
+    lines = [
+        f"# Game day retrospective: {md(card.name)}",
+        "",
+        f"**{card.verdict.upper()}**: score **{score}**, grade **{card.grade}**. "
+        f"{headline.summary_line(card)}.",
+        "",
+        "## What broke and what to do",
+        "",
+    ]
+    found = headline.problems(card)
+    if found:
+        lines += _table(
+            ("scenario", "verdict", "why", "action item"),
+            [(md(p.scenario), p.verdict, md(p.reason), md(p.action)) for p in found],
+        )
+    else:
+        lines += ["Nothing: every scenario passed.", ""]
+    rows = headline.objectives(card)
+    if rows:
+        lines += ["## Recovery objectives", ""]
+        lines += _table(
+            ("scenario", "objective", "measured", "target", "result"),
+            [(md(o.scenario), o.name, md(o.measured), o.objective, o.status) for o in rows],
+        )
+    lines += ["## Score breakdown", ""]
+    lines += _table(
+        ("scenario", "verdict", *headline.COMPONENTS, "caps", "score"),
+        [
+            (
+                md(s.name),
+                s.verdict,
+                *headline.breakdown(s).values(),
+                md(headline.caps(s)),
+                headline.score_text(s),
+            )
+            for s in card.scenarios
+        ],
+    )
     lines += [
-        f"- Expected: {s.hypothesis or '(no hypothesis stated)'}",
-        f"- Happened: {what_happened(s)}",
+        "Each cell is `value x weight`; the scenario score is their weighted mean, then caps."
+    ]
+    text = drill_formula_text(card)
+    return [*lines, *([md(text)] if text else []), ""]
+
+
+def _scenario(s: ScenarioScore) -> list[str]:
+    lines = [
+        f"### {md(s.name)}: {s.verdict} ({s.score if s.score is not None else '-'}, grade {s.grade})",
+        "",
+        f"- Expected: {md(s.hypothesis) if s.hypothesis else '(no hypothesis stated)'}",
+        f"- Happened: {md(what_happened(s))}",
     ]
     if s.approval:
-        lines.append(f"- Approval: {s.approval}")
+        lines.append(f"- Approval: {md(s.approval)}")
     lines += [
-        f"- Fault `{s.fault}` touched: {', '.join(s.touched) or 'nothing'}",
-        *([f"- Fault landed: {landed(s)}"] if s.landing is not None else []),
-        *([f"- Stop condition: {s.abort_condition}"] if s.abort_condition else []),
-        f"- Time to recover: {recovery_text(s)} (RTO {_secs(s.rto)})",
+        f"- Fault {code(s.fault)} touched: {', '.join(code(t) for t in s.touched) or 'nothing'}",
+        *([f"- Fault landed: {md(landed(s))}"] if s.landing is not None else []),
+        *([f"- Stop condition: {md(s.abort_condition)}"] if s.abort_condition else []),
+        f"- Time to recover: {md(recovery_text(s))} (RTO {_secs(s.rto)})",
     ]
-    lines += [f"  - {_secs(p.duration)} {p.label}" for p in s.phases]
+    lines += [f"  - {_secs(p.duration)} {md(p.label)}" for p in s.phases]
     held = held_text(s)
     if held:
-        lines.append(f"- {held}")
+        lines.append(f"- {md(held)}")
     for o in s.slos:
         burned = f", {burn_text(o.budget_consumed)}" if o.budget_consumed is not None else ""
         score = f", score {o.score:g}" if o.score is not None else ""
         lines.append(
-            f"- SLO `{o.name}` ({o.objective}): {met_text(o.met)}, {o.detail}{burned}{score}"
+            f"- SLO {code(o.name)} ({md(o.objective)}): {met_text(o.met)}, {md(o.detail)}"
+            f"{burned}{score}"
         )
     lines += [
-        f"- Expected breach, {b.name}: {b.measured}, allowed {b.limit}: "
+        f"- Expected breach, {md(b.name)}: {md(b.measured)}, allowed {md(b.limit)}: "
         f"{'held' if b.held else ('not held' if b.held is False else 'unknown')}"
         for b in s.bounds
     ]
     if s.data_lost is not None:
         lines.append(
-            f"- Data lost: {_secs(s.data_lost)} of acknowledged writes, {s.data_missing} records (RPO {_secs(s.rpo)})"
+            f"- Data lost: {_secs(s.data_lost)} of acknowledged writes, {s.data_missing} records "
+            f"(RPO {_secs(s.rpo)})"
         )
-    for step in s.steps:
-        lines.append(
-            f"- Step `{step.name}` ({step.section}): {'ok' if step.ok else 'FAILED'} in {_secs(step.duration)}"
-        )
+    lines += [
+        f"- Step {code(step.name)} ({md(step.section)}): {'ok' if step.ok else 'FAILED'} in "
+        f"{_secs(step.duration)}"
+        for step in s.steps
+    ]
     for alert in s.alerts:
         seen = (
             f"fired after {_secs(alert.time_to_detect)}"
             if alert.time_to_detect is not None
             else alert.status
         )
-        lines.append(f"- Alert `{alert.name}` (expected within {_secs(alert.within)}): {seen}")
+        lines.append(f"- Alert {code(alert.name)} (expected within {_secs(alert.within)}): {seen}")
     for number, n in enumerate(s.notes, 1):
-        lines.append(f"- Note {number} at {_secs(n.t)} ({n.author}): {n.text}")
+        lines.append(f"- Note {number} at {_secs(n.t)} ({md(n.author)}): {md(n.text)}")
     if s.formula is not None and s.formula.terms:
         lines.append(
-            f"- Score: {s.formula.text()}"
+            f"- Score: {md(s.formula.text())}"
             + ("" if s.score is not None else f"; not counted: {s.verdict}")
         )
         lines += [
-            f"  - {t.name} {t.value:g} x weight {t.weight:g}: {t.how}" for t in s.formula.terms
+            f"  - {t.name} {t.value:g} x weight {t.weight:g}: {md(t.how)}" for t in s.formula.terms
         ]
     return [*lines, ""]
 
 
-def drill_formula(card: Scorecard) -> list[str]:
-    text = drill_formula_text(card)
-    return [text, ""] if text else []
-
-
-SLOW_STEP = 0.25
-"""A recovery step taking more than this share of the RTO gets an action item."""
-
-
-def action_items(s: ScenarioScore) -> list[str]:
-    """Findings turned into postmortem action items, most specific first."""
-    owner = f" (owner: {s.owner})" if s.owner else ""
-    items = []
-    for alert in s.alerts:
-        if alert.status == "missed":
-            items.append(
-                f"Add or fix alerting: `{alert.name}` never fired during `{s.fault}` "
-                f"(expected within {_secs(alert.within)}){owner}"
-            )
-        elif alert.status == "late":
-            items.append(
-                f"Tighten `{alert.name}`: it fired after {_secs(alert.time_to_detect)}, "
-                f"target {_secs(alert.within)}{owner}"
-            )
-    if s.rto is not None and s.time_to_recover is not None and s.time_to_recover > s.rto:
-        items.append(
-            f"Shorten recovery of {s.name}: {_secs(s.time_to_recover)} against an RTO of "
-            f"{_secs(s.rto)}{owner}"
-        )
-    if s.rto:
-        items += [
-            f"Automate or speed up step `{step.name}`: it took {_secs(step.duration)}{owner}"
-            for step in s.steps
-            if step.section == "recovery" and step.duration > SLOW_STEP * s.rto
-        ]
-    covered = ("monitoring gap", "alert ", "RTO exceeded")
-    items += [f'Investigate {s.name}: "{r}"{owner}' for r in s.reasons if not r.startswith(covered)]
-    return items
-
-
 def render_markdown(card: Scorecard) -> str:
-    lines = [
-        f"# Game day retrospective: {card.name}",
-        "",
-        f"Score **{card.score if card.score is not None else '-'}** (grade {card.grade}), verdict **{card.verdict}**.",
-        "",
-        *drill_formula(card),
-        *markdown_summary(card),
-        "## Timeline",
-        "",
-    ]
+    lines = [*first_screen(card), *markdown_summary(card), "## Timeline", ""]
     drill = card.meta.get("drill") or {}
     if drill.get("facilitator") or drill.get("participants"):
         lines += [
-            f"Facilitator: {drill.get('facilitator') or '-'}. "
-            f"Participants: {', '.join(drill.get('participants') or []) or '-'}. "
-            f"Observers: {', '.join(drill.get('observers') or []) or '-'}.",
+            f"Facilitator: {md(drill.get('facilitator') or '-')}. "
+            f"Participants: {md(', '.join(drill.get('participants') or []) or '-')}. "
+            f"Observers: {md(', '.join(drill.get('observers') or []) or '-')}.",
             "",
         ]
     for s in card.scenarios:
@@ -143,13 +159,16 @@ def render_markdown(card: Scorecard) -> str:
     loose = [n for n in card.notes if n.scenario is None]
     if loose:
         lines += ["Notes between scenarios:", ""]
-        lines += [f"- {_secs(n.t)} ({n.author}): {n.text}" for n in loose] + [""]
+        lines += [f"- {_secs(n.t)} ({md(n.author)}): {md(n.text)}" for n in loose] + [""]
     went_well = [s.name for s in card.scenarios if s.verdict == "pass"]
-    lines += ["## What went well", ""] + [f"- {n} met its objectives" for n in went_well] or [
-        "- (nothing yet)"
-    ]
+    lines += ["## What went well", ""]
+    lines += [f"- {md(n)} met its objectives" for n in went_well] or ["- (nothing yet)"]
     lines += ["", "## What did not", ""]
-    lines += [f"- {s.name}: {r}" for s in card.scenarios for r in s.reasons] or ["- nothing"]
+    lines += [f"- {md(s.name)}: {md(r)}" for s in card.scenarios for r in s.reasons] or [
+        "- nothing"
+    ]
     lines += ["", "## Action items", ""]
-    lines += [f"- [ ] {item}" for s in card.scenarios for item in action_items(s)] or ["- [ ] none"]
+    lines += [f"- [ ] {md(item)}" for s in card.scenarios for item in action_items(s)] or [
+        "- [ ] none"
+    ]
     return "\n".join(lines) + "\n"

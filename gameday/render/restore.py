@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from gameday.model.restore import RestoreStory
 from gameday.model.scorecard import ScenarioScore, Scorecard
+from gameday.render.mdtext import code, md
 
 HEADER = (
     "scenario",
@@ -67,7 +68,7 @@ def lost_range(r: RestoreStory) -> str:
 def backup_age(r: RestoreStory) -> str:
     if r.backup_age_at_disaster is None:
         return "-"
-    label = f" (`{r.backup_label}`)" if r.backup_label else ""
+    label = f" ({code(r.backup_label)})" if r.backup_label else ""
     return f"{_secs(r.backup_age_at_disaster)}{label}"
 
 
@@ -93,10 +94,10 @@ def markdown_summary(card: Scorecard) -> list[str]:
     if not stories:
         return []
     lines = ["## Restore", "", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    lines += ["| " + " | ".join(row(s)) + " |" for s in stories]
+    lines += ["| " + " | ".join((md(s.name), *row(s)[1:])) + " |" for s in stories]
     lines += [""]
     lines += [
-        f"- {s.name}: RTO {_secs(s.restore.rto)} = {phases_text(s.restore)}"
+        f"- {md(s.name)}: RTO {_secs(s.restore.rto)} = {md(phases_text(s.restore))}"
         for s in stories
         if s.restore is not None and s.restore.rto_phases
     ]

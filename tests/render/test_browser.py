@@ -37,7 +37,9 @@ FLAGS = [
 ]
 KEY_ELEMENTS = {
     "title": "h1",
-    "score tiles": ".summary .tile",
+    "headline": "#headline",
+    "what broke": "#what-broke",
+    "score breakdown": "table.breakdown",
     "timeline chart": "section.scenario svg",
     "SLO table": "section.scenario table",
 }
