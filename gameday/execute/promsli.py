@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from gameday.errors import GamedayError
+from gameday.errors import DependencyError, GamedayError
 from gameday.model.scenario import Slo
 from gameday.prometheus import NoSeries, PrometheusClient
 
@@ -30,6 +30,8 @@ def measure(client: PrometheusClient, slo: Slo, start: float, end: float) -> dic
     """The journal record's fields for one SLO: its numbers, or an error with a hint."""
     try:
         return _measure(client, slo, start, end)
+    except DependencyError as exc:  # Prometheus did not answer: the runner stops asking
+        return {"error": exc.message, "hint": exc.hint, "unreachable": True}
     except GamedayError as exc:
         return {"error": exc.message, "hint": exc.hint}
 

@@ -590,9 +590,12 @@ class ScenarioRun:
         if self.s.expect is not None and len(self.window_wall) > 2:
             # an expected breach: the objectives must also hold after it (verify window)
             windows.append((self.window_wall[1], self.window_wall[2]))
+        unreachable: dict[str, Any] | None = None  # after one timeout, ask no more
         for slo in self.s.slos:
             for a, b in windows if slo.sli is not None else ():
-                result = promsli.measure(self.prometheus, slo, a, b)
+                result = unreachable or promsli.measure(self.prometheus, slo, a, b)
+                if result.get("unreachable"):
+                    unreachable = result
                 self.write(
                     j.SliMeasured(
                         scenario=self.s.name, slo=slo.name, start_wall=a, end_wall=b, result=result
