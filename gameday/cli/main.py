@@ -41,9 +41,12 @@ def run(argv: list[str] | None = None) -> None:
         print_error(error)
         sys.exit(exit_code(error))
     except KeyboardInterrupt:
-        # Runs revert before this can happen (see execute.safety); here only exit.
+        # Runs revert before this can happen (see execute.safety); here only exit, the
+        # same way as above: a further Ctrl-C must not kill the process by signal.
         err.print("interrupted")
-        sys.exit(ExitCode.INTERRUPTED)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(ExitCode.INTERRUPTED)
     except Exception as error:  # the last resort: say what happened, traceback only with --debug
         if state["debug"]:
             raise

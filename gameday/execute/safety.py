@@ -3,7 +3,6 @@ and re-raised afterwards instead of interrupting the revert."""
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -33,8 +32,10 @@ def shielded_from_interrupts(log: Callable[[str], None]) -> Iterator[None]:
 
 
 def exit_on_next_interrupt(log: Callable[[str], None]) -> None:
-    """After an interrupted run has rolled back, a further Ctrl-C or SIGTERM quits at once:
-    nothing is left to revert, and the journal already holds every reverted injection."""
+    """After an interrupted run has rolled back, a further Ctrl-C or SIGTERM stops the
+    rest (scoring, reports) at once: nothing is left to revert, and the journal already
+    holds every reverted injection. It raises KeyboardInterrupt, which only the CLI turns
+    into exit code 130 (nothing below the CLI exits the process)."""
     if threading.current_thread() is not threading.main_thread():
         return
 
@@ -42,7 +43,7 @@ def exit_on_next_interrupt(log: Callable[[str], None]) -> None:
         log(
             "interrupted again: faults already reverted; render later with `gameday report RUN_DIR`"
         )
-        os._exit(130)
+        raise KeyboardInterrupt
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, leave)
