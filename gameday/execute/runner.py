@@ -168,6 +168,9 @@ class ScenarioRun:
             outcome, reason = "error", _with_hint(exc)
             if isinstance(exc, DependencyError):  # from the target: connect, inject, revert
                 self._mark_unreachable(reason)
+        except Exception as exc:  # a bug: journal it as an error (never `completed`), then raise
+            outcome, reason = "error", f"internal error: {type(exc).__name__}: {exc}"
+            raise
         finally:
             with shielded_from_interrupts(self.view.log):
                 self._rollback()

@@ -48,6 +48,8 @@ def admin_call(admin: str, method: str, path: str, body: dict[str, Any] | None =
         raise TargetError(
             f"fault proxy {admin} answered {exc.code} to {method} {path}: {exc.read()[:200]!r}"
         ) from None
+    except ValueError as exc:  # not a URL urllib can open
+        raise TargetError(f"fault proxy admin URL {admin!r}: {exc}", hint="check `admin`") from None
     except OSError as exc:
         raise TransientError(
             f"fault proxy at {admin} did not answer: {exc}",
