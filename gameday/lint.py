@@ -59,14 +59,15 @@ def lint_scenario(doc: Document, s: Scenario, config: LintConfig) -> list[Proble
             "set `recovery.rto`, e.g. `rto: 5m`",
         )
     cap = config.max_blast_radius
-    if s.fault.max_targets is None:
+    if s.fault.max_targets is None and s.fault.max_percent is None:
         flag(
             "blast-radius",
             ("fault",),
-            "no `fault.blast_radius.max_targets`",
-            f"cap what the fault may touch, e.g. `blast_radius: {{max_targets: {cap}}}`",
+            "no `fault.blast_radius.max_targets` or `max_percent`",
+            f"cap what the fault may touch, e.g. `blast_radius: {{max_targets: {cap}}}` "
+            "(or `max_percent: 50%` of what its selector matches)",
         )
-    elif s.fault.max_targets > cap:
+    elif s.fault.max_targets is not None and s.fault.max_targets > cap:
         flag(
             "blast-radius",
             ("fault", "blast_radius", "max_targets"),
