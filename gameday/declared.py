@@ -79,11 +79,16 @@ def _referenced(templates: list[str]) -> set[str]:
     import jinja2
     from jinja2 import meta
 
-    env = jinja2.Environment(autoescape=False)
+    from gameday.sandbox import environment
+    from gameday.template import TemplateFailure
+
+    # The bounded sandbox, not a plain Environment: finding the names compiles the
+    # template, and compiling folds constants (`9 ** 9 ** 9` would never finish).
+    env = environment()
     names: set[str] = set()
     for text in templates:
         try:
             names |= meta.find_undeclared_variables(env.parse(text))
-        except jinja2.TemplateSyntaxError:
+        except (jinja2.TemplateError, TemplateFailure, ValueError, ArithmeticError, RecursionError):
             continue  # reported where the template is rendered
     return names

@@ -108,6 +108,11 @@ def _shell_quote(value: Any) -> str:
     return shlex.quote(str(value))
 
 
+def environment() -> jinja2.Environment:
+    """The bounded sandbox, for parsing and compiling templates elsewhere."""
+    return _env(False)
+
+
 @lru_cache(maxsize=2)
 def _env(shell: bool) -> _BoundedSandbox:
     if shell:
