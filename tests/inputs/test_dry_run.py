@@ -13,19 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from gameday.declared import taken_by
 from gameday.demo.stack import DemoStack
 from gameday.execute.journal import JOURNAL, read_journal
 from tests.cli.helpers import GAMEDAY
 from tests.conftest import ROOT
-from tests.inputs.world import settle, snapshot
+from tests.inputs.world import settle, snapshot, stack_sets
 
 LOCAL = [*sorted((ROOT / "scenarios" / "local").glob("*.yaml")), ROOT / "drills" / "demo.yaml"]
 FORBIDDEN = {"approval", "injection-planned", "injection-applied", "step-start", "step-end"}
 
 
 def run(stack: DemoStack, path: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    sets = [f"--set={k}={v}" for k, v in taken_by(path, stack.params()).items()]
+    sets = stack_sets(stack, path)
     env = {**os.environ, "GAMEDAY_STATE": str(tmp / "state"), "COLUMNS": "250", "NO_COLOR": "1"}
     argv = [GAMEDAY, "run", str(path), *sets, "--reports", str(tmp / "reports"), *extra]
     (tmp / "cwd").mkdir(exist_ok=True)
@@ -64,7 +63,7 @@ def test_data_writer_is_listed_not_sampled(stack: DemoStack, tmp_path: Path) -> 
     done = run(stack, ROOT / "scenarios" / "local" / "store-data-loss.yaml", tmp_path, "--dry-run")
     output = done.stdout + done.stderr
     assert "not sampled in a dry run (sampling could change something): writes" in output
-    assert "would run recovery step 1 'restore from backup and replay' (http" in output
+    assert "would run recovery step 2 'restore from backup and replay' (http" in output
     assert '"url": "' + stack.params()["store_url"] + '/admin/restore"' in output
 
 

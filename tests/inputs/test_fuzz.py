@@ -24,6 +24,7 @@ from gameday.cli.main import run as cli
 from gameday.demo.stack import DemoStack
 from tests.conftest import ROOT
 from tests.inputs.fuzz import mutated
+from tests.inputs.world import stack_sets
 
 EXAMPLES = int(os.environ.get("GAMEDAY_FUZZ_EXAMPLES", "2000"))
 SECONDS = 15.0
@@ -85,7 +86,7 @@ def test_fuzzed_scenarios_never_crash_or_hang(
             return  # no cluster here: kubernetes dry runs are in tests/kubernetes
         COUNTS["dry_runs"] += 1
         reports = tree / "reports" / str(COUNTS["cases"])
-        sets = [f"--set={k}={v}" for k, v in stack.params().items()]
+        sets = stack_sets(stack, path)
         sets += [f"--set={o}" for o in overrides]
         code, output, took = invoke(
             "run", str(path), "--dry-run", "--plain", "--reports", str(reports), *sets

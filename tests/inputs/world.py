@@ -69,6 +69,18 @@ def files_under(*roots: Path) -> dict[str, str]:
     return found
 
 
+def stack_sets(stack: DemoStack, path: Path) -> list[str]:
+    """`--set` arguments pointing `path` at the demo stack: only the params it takes
+    (unknown ones are refused); a file too broken to say takes none."""
+    from gameday.declared import taken_by
+
+    try:
+        taken = taken_by(path, stack.params())
+    except Exception:  # the run itself reports what is wrong with the file
+        taken = {}
+    return [f"--set={k}={v}" for k, v in taken.items()]
+
+
 def settle(stack: DemoStack) -> None:
     """Take the store's periodic backup now, so its timer cannot change a file between
     two snapshots while the data stays the same (the backup is then a copy of it)."""
