@@ -122,10 +122,18 @@ def test_an_edited_list_of_scenarios_is_refused_even_with_restart_changed(
     drill = _copy_drill(tmp_path)
     run_dir = _crash(stack, drill, tmp_path / "reports", "scenario-end")
     text = drill.read_text()
-    drill.write_text(text[: text.index("  - ref: ../local/http-errors.yaml")])  # drop one
-    done = gameday("resume", str(run_dir), "--restart-changed", *_sets(stack))
+    cut = text.index("  - ref: ../local/pause-frontend.yaml")
+    first, second = text[cut:].split("  - ref: ../local/http-errors.yaml")
+    drill.write_text(text[:cut] + "  - ref: ../local/http-errors.yaml" + second + first)
+    done = gameday("resume", str(run_dir), "--restart-changed", *_sets(stack))  # reordered
     assert done.returncode == 3, done.stdout + done.stderr
     assert "scenarios changed since the run started" in done.stdout + done.stderr
+    assert "recorded [pause-frontend x1, http-errors x1], now [http-errors x1" in done.stderr
+    # dropping one also refuses (its params are then undeclared: exit 2 before anything runs)
+    drill.write_text(text[: text.index("  - ref: ../local/http-errors.yaml")])
+    dropped = gameday("resume", str(run_dir), "--restart-changed", *_sets(stack))
+    assert dropped.returncode in (2, 3), dropped.stdout + dropped.stderr
+    assert not any(isinstance(r, j.RunResumed) for r in read_records(run_dir / JOURNAL))
 
 
 def test_seq_and_time_keep_rising_through_crash_recover_and_resume(
