@@ -42,6 +42,8 @@ def problems_from(
                 message += f" (got {value!r})"
             if kind == "literal_error":
                 hint = did_you_mean(str(value), _literal_choices(err))
+            elif kind == "string_pattern_mismatch":
+                hint = _description(model, loc)  # says what the value is, in words
         problems.append(Problem(doc.locate(path), message, hint))
     return problems
 
@@ -57,6 +59,19 @@ def allowed_keys(model: type[BaseModel], loc: YamlPath) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return [f.alias or name for name, f in current.model_fields.items()]
     return []
+
+
+def _description(model: type[BaseModel], loc: YamlPath) -> str | None:
+    """The `description` of the field at `loc` inside `model`, if it has one."""
+    parent: Any = model
+    for part in loc[:-1]:
+        parent = _step(parent, part)
+    parent = _unwrap(parent)
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        for name, info in parent.model_fields.items():
+            if loc[-1] in (name, info.alias):
+                return info.description
+    return None
 
 
 def _step(annotation: Any, part: str | int) -> Any:

@@ -108,7 +108,12 @@ class HttpSession:
 
 
 class TcpParams(PluginParams):
-    host: str = "127.0.0.1"
+    host: str = Field(
+        "127.0.0.1",
+        # a name or an IP address; `host:port` is refused here rather than by connect()
+        pattern=r"^([A-Za-z0-9_.-]+|\[?([0-9A-Fa-f]{0,4}:){2,}[0-9A-Fa-f.]*\]?)$",
+        description="Host name or IP address (the port goes in `port`).",
+    )
     port: int = Field(ge=1, le=65535)
     timeout: Duration = 1.0
 
