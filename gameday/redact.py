@@ -176,3 +176,18 @@ def _mask_all(node: Any) -> Any:
     if isinstance(node, list | tuple):
         return type(node)(_mask_all(v) for v in node)
     return node
+
+
+_PROCESS: Redactor | None = None
+
+
+def process_redactor() -> Redactor:
+    """The redactor for what this process prints outside a run's journal (CLI errors):
+    the environment's secrets, then whatever the CLI learns (`--set` secrets)."""
+    global _PROCESS
+    if _PROCESS is None:
+        import os
+
+        _PROCESS = Redactor()
+        _PROCESS.add(env_secrets(os.environ))
+    return _PROCESS

@@ -27,4 +27,8 @@ def parse_overrides(sets: list[str], values_files: list[Path]) -> dict[str, Any]
             layer = layer.setdefault(part, {})
         layer[parts[-1]] = value
         layers.append(node)
-    return merge_params(*layers)
+    merged = merge_params(*layers)
+    from gameday.redact import find_secrets, process_redactor
+
+    process_redactor().add(find_secrets(merged))  # CLI errors never quote them
+    return merged

@@ -122,3 +122,22 @@ def test_the_live_view_sees_sample_details_masked() -> None:
     view = RedactingView(Recording(), redactor.scrub)
     view.sample("web", Sample(1.0, False, None, None, f"GET /x?k=1 with {TOKEN}: refused"))
     assert seen[0].detail == "GET /x?k=1 with ***: refused"
+
+
+def test_cli_errors_outside_a_run_are_masked_too() -> None:
+    """A validation error quoting a bad --set value must not print the password or
+    token inside it."""
+    from tests.cli.helpers import gameday
+
+    done = gameday(
+        "run",
+        str(DATA / "local" / "pause-frontend.yaml"),
+        "--dry-run",
+        "--set",
+        f"frontend_url=ftp://user:{PG}@host/?access_token={QUERY}",
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        "invalid address" in done.stderr and "ftp://user:***@host/?access_token=***" in done.stderr
+    )
+    assert PG not in done.stdout + done.stderr and QUERY not in done.stdout + done.stderr
