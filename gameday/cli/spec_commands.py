@@ -74,6 +74,9 @@ app.add_typer(docs_app, name="docs")
 def docs_reference(
     output: Path = typer.Option(Path("docs/reference"), help="Directory to write."),
     check: bool = typer.Option(False, "--check", help="Only report stale files (exit 1)."),
+    installed: bool = typer.Option(
+        False, "--installed", help="Document every installed plugin, not only gameday's own."
+    ),
 ) -> None:
     """Write the plugin reference (every fault, probe, action and target parameter)."""
     from gameday.cli.console import err
@@ -81,7 +84,7 @@ def docs_reference(
 
     root = Path.cwd()
     if check:
-        changed = stale(output, root)
+        changed = stale(output, root, installed)
         for name in changed:
             err.print(f"stale: {output / name}")
         if changed:
@@ -89,7 +92,7 @@ def docs_reference(
             raise typer.Exit(1)
         err.print(f"{output} is current")
         return
-    changed = write_reference(output, root)
+    changed = write_reference(output, root, installed)
     err.print(f"wrote {output}: {len(changed)} file(s) changed")
 
 

@@ -15,7 +15,12 @@ from tests.cli.helpers import gameday
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "docs" / "reference"
-PLUGINS = [(kind, name) for kind in GROUPS for name in registry(kind).names()]
+PLUGINS = [
+    (kind, name)
+    for kind in GROUPS
+    for name in registry(kind).names()
+    if registry(kind).get(name).__module__.startswith("gameday.")  # gameday's own
+]
 
 
 @pytest.fixture(scope="module")
