@@ -269,7 +269,7 @@ def _torn(path: Path) -> bool:
 
 def read_records(path: Path) -> list[Record]:
     """All records of a journal, typed; a torn last line (crash mid-write) is ignored,
-    and so is a line that is not a JSON object."""
+    and so is a line that is not a JSON object or that its record type refuses."""
     records: list[Record] = []
     with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -278,7 +278,8 @@ def read_records(path: Path) -> list[Record]:
             except json.JSONDecodeError:
                 continue
             if isinstance(data, dict):
-                records.append(parse(data))
+                with contextlib.suppress(ValueError):  # a line no record type accepts
+                    records.append(parse(data))
     return records
 
 

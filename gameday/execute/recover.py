@@ -58,8 +58,19 @@ def outstanding(run_dir: Path) -> list[Outstanding]:
         if isinstance(record, j.ScenarioStart):
             spec = record.spec
         elif isinstance(record, j.InjectionPlanned | j.InjectionApplied):
+            target = spec.get("target")
+            if not (
+                isinstance(target, dict)
+                and isinstance(target.get("kind"), str)
+                and isinstance(target.get("params"), dict)
+            ):
+                raise RefusedError(
+                    f"{run_dir}: journal malformed: injection {record.key!r} (seq {record.seq}) "
+                    "follows no scenario-start naming its target",
+                    hint="a journal is untrusted input; check it and revert by hand",
+                )
             pending[record.key] = Outstanding(
-                run_dir, record.key, record.scenario, spec["target"], record.injection, spec
+                run_dir, record.key, record.scenario, target, record.injection, spec
             )
         elif isinstance(record, j.InjectionReverted):
             pending.pop(record.key, None)

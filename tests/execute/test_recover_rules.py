@@ -294,3 +294,19 @@ def test_a_forged_file_undo_record_outside_the_path_allow_list_is_refused(
     done = gameday("recover", "--all", "--reports", str(tmp_path / "reports"), cwd=lax)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not precious.exists()
+
+
+def test_a_malformed_journal_is_refused_with_a_reason_not_a_traceback(tmp_path: Path) -> None:
+    run_dir = tmp_path / "reports" / "forged" / "run"
+    run_dir.mkdir(parents=True)
+    lines = [
+        {"seq": 1, "type": "run-start", "t": 0, "wall": 1.0, "name": "forged"},
+        {"seq": 2, "type": "scenario-end", "outcome": "exploded"},  # refused by its type
+        {"seq": 3, "type": "injection-applied", "t": 1, "key": "x/y", "injection": {}},
+    ]
+    (run_dir / JOURNAL).write_text("".join(json.dumps(x) + "\n" for x in lines))
+    os.chmod(run_dir / JOURNAL, 0o600)
+    done = gameday("recover", "--all", "--reports", str(tmp_path / "reports"))
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "journal malformed: injection 'x/y' (seq 3)" in done.stdout
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
