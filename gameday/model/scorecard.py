@@ -117,6 +117,20 @@ class Formula:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A moment on a scenario's timeline, from the journal (for the report's charts)."""
+
+    t: float
+    """Seconds since run start."""
+    kind: str
+    """`inject`, `revert`, `recovered`, `abort`, `approval`, `manual`, `step`, `note`,
+    `alert-fired` or `alert-resolved`."""
+    label: str
+    end: float | None = None
+    """Steps: when the step ended (None: it did not end within the run)."""
+
+
+@dataclass(frozen=True)
 class Bound:
     """A bound on an expected breach (scenario `expect.breach`), and whether it held."""
 
@@ -174,6 +188,8 @@ class ScenarioScore:
     """The stop condition that tripped, for an aborted scenario."""
     restore: RestoreStory | None = None
     """Disaster-recovery scenarios: restore point, lost range, backup age, RTO phases."""
+    marks: tuple[Mark, ...] = ()
+    """What happened when, in time order: fault, approvals, steps, notes, alerts."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ breakdown (components and weights). Plain strings; each renderer escapes them.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
@@ -34,16 +35,15 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class Objective:
-    """A recovery objective against what was measured."""
+class Objectives:
+    """A scenario's recovery objectives against what was measured: each is a text like
+    `3.39s (objective 5.00s)` and a status `met`, `MISSED` or `not measured` (None when
+    the scenario declares no such objective)."""
 
+    index: int
     scenario: str
-    name: str
-    """`RTO` or `RPO`."""
-    measured: str
-    objective: str
-    status: str
-    """`met`, `MISSED` or `not measured`."""
+    rto: tuple[str, str] | None
+    rpo: tuple[str, str] | None
 
 
 def summary_line(card: Scorecard) -> str:
@@ -75,29 +75,35 @@ def problems(card: Scorecard) -> list[Problem]:
     return sorted(found, key=lambda p: (PROBLEMS.index(p.verdict), p.index))
 
 
-def _against(measured: float | None, objective: float | None, unmeasured: str) -> Objective:
+def _against(measured: float | None, objective: float, unmeasured: str) -> tuple[str, str]:
     if measured is None:
-        return Objective("", "", unmeasured, _secs(objective), "not measured")
-    status = "met" if objective is None or measured <= objective else "MISSED"
-    return Objective("", "", _secs(measured), _secs(objective), status)
+        return f"{unmeasured} (objective {_secs(objective)})", "not measured"
+    status = "met" if measured <= objective else "MISSED"
+    return f"{_secs(measured)} (objective {_secs(objective)})", status
 
 
-def objectives(card: Scorecard) -> list[Objective]:
-    """Every declared RTO and RPO, measured or not."""
-    rows = []
-    for s in card.scenarios:
-        if s.rto is not None:
-            if s.recovery == "no impact observed":
-                row = Objective("", "", "no impact observed", _secs(s.rto), "met")
-            elif s.recovery == "not recovered":
-                row = Objective("", "", "did not recover", _secs(s.rto), "MISSED")
-            else:
-                row = _against(s.time_to_recover, s.rto, s.recovery)
-            rows.append(Objective(s.name, "RTO", row.measured, row.objective, row.status))
-        if s.rpo is not None:
-            row = _against(s.data_lost, s.rpo, "no data audit")
-            rows.append(Objective(s.name, "RPO", row.measured, row.objective, row.status))
-    return rows
+def _rto(s: ScenarioScore) -> tuple[str, str] | None:
+    if s.rto is None:
+        return None
+    if s.recovery == "no impact observed":
+        return f"no impact observed (objective {_secs(s.rto)})", "met"
+    if s.recovery == "not recovered":
+        return f"did not recover (objective {_secs(s.rto)})", "MISSED"
+    return _against(s.time_to_recover, s.rto, s.recovery)
+
+
+def objectives(card: Scorecard) -> list[Objectives]:
+    """Every scenario that declares an RTO or an RPO, measured or not."""
+    rows = [
+        Objectives(
+            i,
+            s.name,
+            _rto(s),
+            None if s.rpo is None else _against(s.data_lost, s.rpo, "no data audit"),
+        )
+        for i, s in enumerate(card.scenarios, 1)
+    ]
+    return [r for r in rows if r.rto or r.rpo]
 
 
 def breakdown(s: ScenarioScore) -> dict[str, str]:
@@ -161,8 +167,11 @@ def _action(s: ScenarioScore, reason: str) -> str:
         return f"Make {s.fault} confirm that it landed in {s.name}, then re-run"
     if reason.startswith("RTO exceeded") or reason.startswith("the service did not recover"):
         return f"Shorten recovery of {s.name}: {recovery_words(s)} against an RTO of {_secs(s.rto)}"
-    if reason.startswith("SLO "):
-        return f"Make {s.service or s.name} hold through {s.fault}: {reason}"
+    slo = re.match(r"SLO '(.*)' missed", reason)
+    if slo:
+        return f"Make {s.service or s.name} hold SLO '{slo.group(1)}' through {s.fault}"
+    if reason.startswith("no impact observed"):
+        return f"Check that {s.fault} reached {s.service or s.name}, or revise the hypothesis"
     return f"Investigate {s.name}: {reason}"
 
 

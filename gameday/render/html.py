@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
 from gameday.render import headline
-from gameday.render.charts import timeline
+from gameday.render.charts import KINDS, timeline
 from gameday.render.restore import html_summary
 from gameday.render.summary import (
     burn_text,
@@ -31,16 +31,20 @@ def _env() -> Environment:
     env.filters["recovery"] = recovery_text
     env.filters["landed"] = landed
     env.filters["held"] = held_text
+    env.globals["kinds"] = KINDS
     return env
 
 
-def _charts(scenario: ScenarioScore) -> list[Markup]:
+def _charts(scenario: ScenarioScore) -> list[tuple[str, Markup]]:
+    """(caption, inline SVG) for each probe of the scenario."""
     start = scenario.markers.get("start", 0.0)
     end = scenario.markers.get("end", start)
-    return [
-        Markup(timeline(p.samples, start, end, scenario.markers, f"{p.name} ({p.type})"))
-        for p in scenario.probes
-    ]
+    charts = []
+    for p in scenario.probes:
+        title = f"{p.name} ({p.type})"
+        svg = timeline(p.samples, start, end, scenario.markers, title, scenario.marks)
+        charts.append((title, Markup(svg)))
+    return charts
 
 
 def render_html(card: Scorecard) -> str:

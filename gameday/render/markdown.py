@@ -36,6 +36,10 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
+def _objective(found: tuple[str, str] | None) -> str:
+    return "-" if found is None else md(f"{found[0]}: {found[1]}")
+
+
 def first_screen(card: Scorecard) -> list[str]:
     score = "-" if card.score is None else f"{card.score:g}"
     lines = [
@@ -59,8 +63,8 @@ def first_screen(card: Scorecard) -> list[str]:
     if rows:
         lines += ["## Recovery objectives", ""]
         lines += _table(
-            ("scenario", "objective", "measured", "target", "result"),
-            [(md(o.scenario), o.name, md(o.measured), o.objective, o.status) for o in rows],
+            ("scenario", "time to recover (RTO)", "data lost (RPO)"),
+            [(md(o.scenario), _objective(o.rto), _objective(o.rpo)) for o in rows],
         )
     lines += ["## Score breakdown", ""]
     lines += _table(
@@ -86,6 +90,8 @@ def first_screen(card: Scorecard) -> list[str]:
 def _scenario(s: ScenarioScore) -> list[str]:
     lines = [
         f"### {md(s.name)}: {s.verdict} ({s.score if s.score is not None else '-'}, grade {s.grade})",
+        "",
+        f"Started {_secs(s.markers.get('start', 0.0))} into the run; times below count from there.",
         "",
         f"- Expected: {md(s.hypothesis) if s.hypothesis else '(no hypothesis stated)'}",
         f"- Happened: {md(what_happened(s))}",
@@ -131,8 +137,9 @@ def _scenario(s: ScenarioScore) -> list[str]:
             else alert.status
         )
         lines.append(f"- Alert {code(alert.name)} (expected within {_secs(alert.within)}): {seen}")
+    s0 = s.markers.get("start", 0.0)
     for number, n in enumerate(s.notes, 1):
-        lines.append(f"- Note {number} at {_secs(n.t)} ({md(n.author)}): {md(n.text)}")
+        lines.append(f"- Note {number} at {_secs(n.t - s0)} ({md(n.author)}): {md(n.text)}")
     if s.formula is not None and s.formula.terms:
         lines.append(
             f"- Score: {md(s.formula.text())}"

@@ -17,6 +17,7 @@ from gameday.model.scorecard import (
     StepResult,
 )
 from gameday.scoring import expect, findings, formula
+from gameday.scoring.marks import marks
 from gameday.scoring.recovery import assess, fault_held
 from gameday.scoring.restore import restore_story
 from gameday.scoring.segment import Segment
@@ -151,6 +152,7 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
         bounds=bounds,
         abort_condition=None if abort is None else abort.reason,
         restore=restore_story(seg, inject_t, recovery.impact_t, recovery.recovered_t, ttr),
+        marks=marks(seg, inject_t, recovery.recovered_t),
     )
 
 

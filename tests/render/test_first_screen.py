@@ -37,13 +37,10 @@ def test_the_first_screen_says_what_broke_and_what_to_do(tmp_path: Path) -> None
     (bad,) = problems(card)
     assert (bad.scenario, bad.verdict, bad.index) == ("bad", "fail", 2)
     assert bad.reason == "SLO 'availability' missed: >= 90% good, measured 68.75%"
-    assert bad.action == (
-        "Make svc hold through process-kill: SLO 'availability' missed: >= 90% good, "
-        "measured 68.75% (owner: team)"
-    )
-    assert [(o.scenario, o.name, o.measured, o.objective, o.status) for o in objectives(card)] == [
-        ("good", "RTO", "no impact observed", "2.00s", "met"),
-        ("bad", "RTO", "0.51s", "0.20s", "MISSED"),
+    assert bad.action == "Make svc hold SLO 'availability' through process-kill (owner: team)"
+    assert [(o.scenario, o.rto, o.rpo) for o in objectives(card)] == [
+        ("good", ("no impact observed (objective 2.00s)", "met"), None),
+        ("bad", ("0.51s (objective 0.20s)", "MISSED"), None),
     ]
     html = render_all(card, tmp_path)["html"].read_text()
     # in reading order: the verdict, the failing scenario with reason and action, the
@@ -53,7 +50,7 @@ def test_the_first_screen_says_what_broke_and_what_to_do(tmp_path: Path) -> None
         ">FAIL<",
         "What broke and what to do",
         "SLO &#39;availability&#39; missed: &gt;= 90% good, measured 68.75%",
-        "Make svc hold through process-kill",
+        "Make svc hold SLO &#39;availability&#39; through process-kill",
         "Recovery objectives",
         "0.51s",
         "MISSED",

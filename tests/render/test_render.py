@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from gameday.plugins.protocols import Sample
 from gameday.render import render_all
-from gameday.render.charts import downsample
 from gameday.score import score_journal
 from tests.score.test_score import journal
 
@@ -26,10 +24,3 @@ def test_user_strings_are_escaped_everywhere(tmp_path: Path) -> None:
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     ET.parse(paths["junit"])  # well-formed XML whatever the reasons say
-
-
-def test_downsampling_keeps_every_failure_visible() -> None:
-    samples = [Sample(i * 0.1, i != 12_345, 0.01) for i in range(36_000)]
-    kept = downsample(samples, 0.0, 3_600.0, columns=760)
-    assert len(kept) <= 760
-    assert any(not s.ok for s in kept)
