@@ -142,3 +142,34 @@ Size = Annotated[
     ),
 ]
 """A size in bytes, written `500MB`, `256MiB` or a plain number of bytes in YAML."""
+
+
+PERCENT_INT_PATTERN = r"^ *([0-9]|[1-9][0-9]|100) *% *$"
+
+
+def parse_percent(value: object) -> int:
+    """A whole percentage 0-100 from `80` or `80%` (for tools that take one, e.g. Chaos Mesh)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100:
+        return value
+    if isinstance(value, str):
+        match = _full(PERCENT_INT_PATTERN, value)
+        if match:
+            return int(match.group(1))
+    raise ValueError(f"invalid percentage {value!r}: write a whole number 0-100, `80` or `80%`")
+
+
+Percent = Annotated[
+    int,
+    BeforeValidator(parse_percent),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 100},
+                {"type": "string", "pattern": PERCENT_INT_PATTERN},
+            ],
+            "examples": [80, "80%"],
+            "$comment": "percent: a whole number 0-100, with or without `%`",
+        }
+    ),
+]
+"""A whole percentage, written `80` or `80%` in YAML."""

@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from gameday.errors import TargetError
 from gameday.plugins.protocols import Injection, Reach, Touches
 from gameday.spec.base import PluginParams, at_least_one, given, when
-from gameday.spec.units import Duration, Ratio
+from gameday.spec.units import Duration, Percent, Ratio
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.faults import PROTECTED, unprotected_pod_names
 from gameday.targets.kubernetes.params import KubeFault
@@ -84,7 +84,7 @@ class PodStressParams(ChaosTarget):
     schema_rules = (at_least_one("cpu_workers", "memory_workers"),)
 
     cpu_workers: int | None = Field(None, ge=1)
-    cpu_load: int = Field(100, ge=1, le=100, description="Percent per CPU worker.")
+    cpu_load: Percent = Field(100, description="Load per CPU worker, 0-100 (`80` or `80%`).")
     memory_workers: int | None = Field(None, ge=1)
     memory_size: str = Field(
         "256MB",
