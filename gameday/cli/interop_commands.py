@@ -104,6 +104,25 @@ def export_backstage(
     err.print(f"wrote {len(cards)} scorecard(s) and {len(entities)} component(s) to {output}")
 
 
+@export_app.command("chaostoolkit")
+def export_chaostoolkit(
+    scenario: Path = typer.Argument(..., help="A gameday/v1 scenario file."),
+    output: Path | None = OUTPUT,
+) -> None:
+    """A scenario -> a Chaos Toolkit experiment (JSON), saying what was not exported."""
+    import json
+
+    import yaml
+
+    from gameday.interop.chaostoolkit_export import export_experiment
+    from gameday.validate import load
+
+    load(scenario)  # only a valid scenario is exported
+    result = export_experiment(yaml.safe_load(scenario.read_text(encoding="utf-8")))
+    _emit(json.dumps(result.document, indent=2) + "\n", output)
+    _report_unmapped(result.unmapped)
+
+
 @app.command()
 def publish(
     run_dir: Path = typer.Argument(..., help="A run directory holding journal.jsonl."),

@@ -18,7 +18,7 @@ from gameday.execute.journal import JOURNAL, read_journal
 from gameday.interop.chaostoolkit import import_experiment, read_experiment
 from gameday.score import score_journal
 from tests.cli.helpers import gameday
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 WEB = DATA / "interop" / "ctk-web-replica.json"
 POD = DATA / "interop" / "ctk-pod-kill.yaml"
@@ -126,3 +126,27 @@ def test_imported_experiment_runs_against_the_demo(
     states = {i["name"]: i["statename"] for i in stack.rpc().supervisor.getAllProcessInfo()}
     assert states["web-1"] == "RUNNING"  # the experiment's rollback started it again
     assert "start-web-1" in [s.name for s in result.steps if s.ok]  # the rollback step ran
+
+
+@pytest.mark.parametrize("source", [WEB, POD])
+def test_export_round_trip_is_valid_and_stable(chaos: Path, source: Path, tmp_path: Path) -> None:
+    """import -> export -> `chaos validate` accepts it -> import again: the same scenario."""
+    first = tmp_path / "first.yaml"
+    assert gameday("import", "chaostoolkit", str(source), "-o", str(first)).returncode == 0
+    exported = tmp_path / "exported.json"
+    done = gameday("export", "chaostoolkit", str(first), "-o", str(exported))
+    assert done.returncode == 0, done.stderr
+    checked = chaos_validate(chaos, exported)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    again = import_experiment(read_experiment(exported)).document
+    original = import_experiment(read_experiment(source)).document
+    for doc in (again, original):
+        doc["metadata"].pop("tags")  # the export adds `gameday`, the import `chaostoolkit`
+        doc["params"] = {k: v for k, v in doc["params"].items() if not str(v).startswith("<")}
+    assert again == original
+
+
+def test_export_refuses_a_fault_chaos_toolkit_cannot_run() -> None:
+    done = gameday("export", "chaostoolkit", str(ROOT / "scenarios/local/web-replica-kill.yaml"))
+    assert done.returncode == 2
+    assert "fault `process-kill` has no Chaos Toolkit counterpart" in done.stderr
