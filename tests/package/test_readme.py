@@ -56,3 +56,12 @@ def test_every_gameday_command_in_the_readme_exists() -> None:
 def test_the_readme_installs_the_real_distribution() -> None:
     assert 'pipx install "gameday-drills[kubernetes]"' in README
     assert not re.search(r"install gameday(?![-\w])", README)
+
+
+def test_the_demo_expectation_quoted_matches_the_scenario() -> None:
+    """The README quotes store-outage's hypothesis bounds: they must be the file's."""
+    breach = yaml.safe_load((ROOT / "scenarios/local/store-outage.yaml").read_text())["expect"]
+    quoted = re.search(r"seen\s+within (\d+) s, pages served again within (\d+) s", README)
+    assert quoted, "the README no longer quotes store-outage's bounds"
+    assert f"{quoted.group(1)}s" == breach["breach"]["detect_within"]
+    assert f"{quoted.group(2)}s" == breach["breach"]["recover_within"]
