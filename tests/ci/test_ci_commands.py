@@ -9,6 +9,7 @@ is this checkout's, and the cluster is scripts/cluster's instead of kind's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from kubernetes import client
+from kubernetes.client.exceptions import ApiException
 
 from tests.ci.test_ci_examples import CI, gitlab_lines, workflow
 
@@ -39,6 +41,19 @@ def gitlab_commands() -> list[str]:
     left_out = [c for c in lines if c.startswith(NOT_HERE)]
     assert len(left_out) == 7, left_out  # curl x2, chmod, apt-get, kind, sed, pip: nothing else
     return [c for c in lines if c not in left_out]
+
+
+def cleanup(api: Any, namespace: str) -> None:
+    """What a pipeline made, whichever step it reached (a missing object is fine)."""
+    core, rbac = client.CoreV1Api(api), client.RbacAuthorizationV1Api(api)
+    name = f"gameday-namespace-reader-{namespace}"
+    for delete, what in (
+        (core.delete_namespace, namespace),
+        (rbac.delete_cluster_role, name),
+        (rbac.delete_cluster_role_binding, name),
+    ):
+        with contextlib.suppress(ApiException):
+            delete(what)
 
 
 def run_in_repository(commands: list[str], tmp_path: Path, env: dict[str, str]) -> str:
@@ -88,11 +103,7 @@ def test_the_example_pipeline_runs_against_the_test_control_plane(
         assert len(scenario["evidence"]["deleted"]) == 1
         assert (report.parent / "junit.xml").is_file()
     finally:
-        core, rbac = client.CoreV1Api(api), client.RbacAuthorizationV1Api(api)
-        core.delete_namespace(namespace)
-        name = f"gameday-namespace-reader-{namespace}"
-        rbac.delete_cluster_role(name)
-        rbac.delete_cluster_role_binding(name)
+        cleanup(api, namespace)
 
 
 def test_the_runner_context_is_not_the_admin(
@@ -168,6 +179,4 @@ def test_two_teams_apply_their_rbac_side_by_side(kubectl: Path, kubeconfig: Path
             assert [s.namespace for s in binding.subjects] == [team]
     finally:
         for team in teams:
-            core.delete_namespace(team)
-            rbac.delete_cluster_role(f"gameday-namespace-reader-{team}")
-            rbac.delete_cluster_role_binding(f"gameday-namespace-reader-{team}")
+            cleanup(api, team)
