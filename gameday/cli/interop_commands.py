@@ -26,11 +26,13 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def _report_unmapped(unmapped: list[str]) -> None:
+def _report_unmapped(
+    unmapped: list[str], where: str = " (listed at the top of the output)"
+) -> None:
     from gameday.cli.console import err
 
     if unmapped:
-        err.print(f"{len(unmapped)} item(s) not mapped (listed at the top of the output):")
+        err.print(f"{len(unmapped)} item(s) not mapped{where}:")
         for item in unmapped:
             err.print(f"  - {item}", markup=False, highlight=False)
     else:
@@ -120,7 +122,7 @@ def export_chaostoolkit(
     load(scenario)  # only a valid scenario is exported
     result = export_experiment(yaml.safe_load(scenario.read_text(encoding="utf-8")))
     _emit(json.dumps(result.document, indent=2) + "\n", output)
-    _report_unmapped(result.unmapped)
+    _report_unmapped(result.unmapped, where="")  # JSON has no comments: only here
 
 
 @app.command()
