@@ -16,8 +16,8 @@ from html import escape
 from gameday.model.scorecard import Mark
 from gameday.plugins.protocols import Sample
 
-WIDTH, HEIGHT = 640, 210
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 30, 168
+WIDTH, HEIGHT = 640, 216
+LEFT, RIGHT, TOP, BOTTOM = 60, 12, 38, 172
 """The plot's edges in the viewBox; marker numbers above TOP, time labels below BOTTOM."""
 FAIL_LANE = 10
 """Height of the band at the top of the plot where failed samples are drawn."""
@@ -190,7 +190,7 @@ def _marks(marks: Sequence[Mark], start: float, end: float, x: Scale) -> list[st
         at = x(mark.t)
         row = 0 if at - last_x[0] >= 14 else (1 if at - last_x[1] >= 14 else 0)
         last_x[row] = at
-        label_y = TOP - 8 - row * 11
+        label_y = TOP - 8 - row * 15
         tip = f"{number}: {escape(mark.label)} at {mark.t - start:.2f}s"
         if mark.end is not None and mark.end > mark.t:
             parts.append(  # how long the step took, just above the plot

@@ -20,6 +20,7 @@ from gameday.render.summary import (
     recovery_text,
     what_happened,
 )
+from gameday.render.words import words
 
 
 def _env() -> Environment:
@@ -31,6 +32,7 @@ def _env() -> Environment:
     env.filters["recovery"] = recovery_text
     env.filters["landed"] = landed
     env.filters["held"] = held_text
+    env.filters["words"] = words
     env.globals["kinds"] = KINDS
     return env
 

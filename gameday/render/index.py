@@ -134,7 +134,8 @@ def sparkline(scores: list[float | None], width: int = SPARK_W, height: int = SP
     label = ", ".join("-" if s is None else f"{s:g}" for s in scores)
     return (
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="scores: {label}">{polylines}{dots}</svg>'
+        f'role="img" aria-label="scores: {label}"><rect width="{width}" height="{height}" '
+        f'fill="#f6f8fa"/>{polylines}{dots}</svg>'
     )
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from gameday.model.restore import RestoreStory
 from gameday.model.scorecard import ScenarioScore, Scorecard
 from gameday.render.mdtext import code, md
+from gameday.render.words import words
 
 HEADER = (
     "scenario",
@@ -110,7 +111,12 @@ def html_summary(card: Scorecard) -> Markup:
         return Markup("")
     head = "".join(f"<th>{escape(h)}</th>" for h in HEADER)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell.replace('`', ''))}</td>" for cell in row(s)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td data-label="{escape(h)}">{words(cell.replace("`", ""))}</td>'
+            for h, cell in zip(HEADER, row(s), strict=True)
+        )
+        + "</tr>"
         for s in stories
     )
     notes = "".join(
@@ -120,6 +126,6 @@ def html_summary(card: Scorecard) -> Markup:
         if s.restore is not None and s.restore.rto_phases
     )
     return Markup(
-        f'<h3>Restore</h3><table class="restore"><tr>{head}</tr>{body}</table>'
-        + (f"<ul>{notes}</ul>" if notes else "")
+        f'<h3>Restore</h3><table class="restore cards"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>" + (f"<ul>{notes}</ul>" if notes else "")
     )

@@ -15,7 +15,7 @@ import pytest
 
 from gameday.plugins.protocols import Sample
 from gameday.render import render_all
-from gameday.render.charts import downsample, outages, tick_step, timeline
+from gameday.render.charts import LEFT, RIGHT, WIDTH, downsample, outages, tick_step, timeline
 from gameday.score import score_journal
 from tests.score.test_score import journal
 
@@ -93,8 +93,9 @@ def test_the_chart_draws_axes_shading_failures_and_numbered_marks(tmp_path: Path
     assert tick_step(4.0) == 0.5 and texts[:3] == ["0s", "0.5s", "1s"] and "4s" in texts
     assert "seconds since the scenario started" in texts and "failed" in texts
     rects = {r.get("class"): r for r in root.iter(f"{SVG}rect")}
-    # the fault window spans inject 1.0 -> revert 2.0: a quarter of the 576-unit plot
-    assert float(rects["fault"].get("width") or 0) == pytest.approx(576 / 4, abs=0.2)
+    # the fault window spans inject 1.0 -> revert 2.0: a quarter of the plot's width
+    plot = WIDTH - LEFT - RIGHT
+    assert float(rects["fault"].get("width") or 0) == pytest.approx(plot / 4, abs=0.2)
     (title,) = [t.text for t in rects["outage"].iter(f"{SVG}title")]
     assert title == "outage 1.00s to 1.50s (0.50s)"  # first failure -> next success
     # five failed samples, each a tick in the failure lane; no line point at their times
