@@ -16,6 +16,7 @@ from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 from rich.console import Console
 
+from gameday.declared import taken_by
 from gameday.execute.journal import JOURNAL, read_journal
 from gameday.execute.run import execute
 from gameday.execute.runner import RunOptions
@@ -186,9 +187,8 @@ def test_kubernetes_drill_dry_run_changes_nothing(
     monkeypatch.setenv("GAMEDAY_STATE", str(tmp_path / "state"))
     make_config(api, workload)
     before, nodes = cluster_state(api, workload), node_state(api, ALL)
-    records = dry_run(
-        ROOT / "drills" / "storefront-weekly.yaml", tmp_path / "r", params(workload, healthy_url)
-    )
+    drill = ROOT / "drills" / "storefront-weekly.yaml"
+    records = dry_run(drill, tmp_path / "r", taken_by(drill, params(workload, healthy_url)))
     assert not FORBIDDEN & {r["type"] for r in records}
     assert_unchanged(api, before, cluster_state(api, workload))
     touched = planned_nodes(records)
