@@ -68,7 +68,7 @@ def first_screen(card: Scorecard) -> list[str]:
         )
     lines += ["## Score breakdown", ""]
     lines += _table(
-        ("scenario", "verdict", *headline.COMPONENTS, "caps", "score"),
+        ("scenario", "verdict", *headline.COMPONENTS, "caps", "score", "drill weight"),
         [
             (
                 md(s.name),
@@ -76,6 +76,7 @@ def first_screen(card: Scorecard) -> list[str]:
                 *headline.breakdown(s).values(),
                 md(headline.caps(s)),
                 headline.score_text(s),
+                f"{s.weight:g}",
             )
             for s in card.scenarios
         ],
