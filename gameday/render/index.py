@@ -103,7 +103,8 @@ def sparkline(scores: list[float | None], width: int = SPARK_W, height: int = SP
     if not points:
         return (
             f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            'role="img" aria-label="no scores"></svg>'
+            f'role="img" aria-label="no scores"><rect width="{width}" height="{height}" '
+            'fill="#f6f8fa"/></svg>'
         )
     inner_w, inner_h = width - 2 * DOT, height - 2 * DOT
 
