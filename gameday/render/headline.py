@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gameday.model.scorecard import ScenarioScore, Scorecard
+from gameday.model.scorecard import Note, ScenarioScore, Scorecard
 
 SLOW_STEP = 0.25
 """A recovery step taking more than this share of the RTO gets an action item."""
@@ -44,6 +44,13 @@ class Objectives:
     scenario: str
     rto: tuple[str, str] | None
     rpo: tuple[str, str] | None
+
+
+def loose_notes(card: Scorecard) -> list[Note]:
+    """Notes no scenario section shows: taken between scenarios, or stamped with a
+    scenario but journaled after it ended. None is lost from the report."""
+    shown = {n for s in card.scenarios for n in s.notes}
+    return [n for n in card.notes if n not in shown]
 
 
 def summary_line(card: Scorecard) -> str:

@@ -62,6 +62,7 @@ def render_html(card: Scorecard) -> str:
         happened={s.name + str(i): what_happened(s) for i, s in enumerate(card.scenarios)},
         drill_formula=drill_formula_text(card),
         summary_line=headline.summary_line(card),
+        loose=headline.loose_notes(card),
         problems=headline.problems(card),
         objectives=headline.objectives(card),
         components=headline.COMPONENTS,

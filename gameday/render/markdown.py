@@ -164,10 +164,14 @@ def render_markdown(card: Scorecard) -> str:
         ]
     for s in card.scenarios:
         lines += _scenario(s)
-    loose = [n for n in card.notes if n.scenario is None]
+    loose = headline.loose_notes(card)
     if loose:
         lines += ["Notes between scenarios:", ""]
-        lines += [f"- {_secs(n.t)} ({md(n.author)}): {md(n.text)}" for n in loose] + [""]
+        lines += [
+            f"- {_secs(n.t)} ({md(n.author)}{f', during {md(n.scenario)}' if n.scenario else ''}): "
+            f"{md(n.text)}"
+            for n in loose
+        ] + [""]
     went_well = [s.name for s in card.scenarios if s.verdict == "pass"]
     lines += ["## What went well", ""]
     lines += [f"- {md(n)} met its objectives" for n in went_well] or ["- (nothing yet)"]

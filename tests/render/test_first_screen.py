@@ -154,3 +154,13 @@ def test_markdown_escaping_keeps_block_syntax_out(text: str, shown: str) -> None
 def test_code_spans_cannot_be_closed_by_the_text() -> None:
     html = MarkdownIt("commonmark").render(f"step {code('a ``b`` <i>c</i>')} end")
     assert html.strip() == "<p>step <code>a ``b`` &lt;i&gt;c&lt;/i&gt;</code> end</p>"
+
+
+def test_a_note_journaled_after_its_scenario_ended_is_not_lost(tmp_path: Path) -> None:
+    records = journal("." * 40)
+    records.insert(
+        -1, {"type": "note", "t": 4.5, "scenario": "s", "author": "Ana", "text": "late word"}
+    )
+    render_all(score_journal(records), tmp_path)
+    assert "4.50s (Ana, during s): late word" in (tmp_path / "report.md").read_text()
+    assert "late word" in (tmp_path / "report.html").read_text()
