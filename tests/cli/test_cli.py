@@ -37,16 +37,16 @@ def test_broken_copy_exits_2_with_located_messages(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     victim = tmp_path / "scenarios" / "local" / "store-outage.yaml"
     victim.write_text(
-        victim.read_text().replace("  duration: 3s", "  durtion: 3s").replace("rto: 5s", "rto: 5")
+        victim.read_text().replace("  duration: 3s", "  durtion: 3s").replace("rto: 8s", "rto: 8")
     )
     lines = victim.read_text().splitlines()
     durtion = lines.index("  durtion: 3s") + 1
-    rto = next(i for i, line in enumerate(lines, 1) if line.strip() == "rto: 5")
+    rto = next(i for i, line in enumerate(lines, 1) if line.strip().startswith("rto: 8 "))
     done = gameday("validate", str(tmp_path / "scenarios"))
     assert done.returncode == 2
     assert f"{victim}:{durtion}:3: error: unknown key `durtion`" in done.stderr
     assert "hint: did you mean `duration`?" in done.stderr
-    assert f"{victim}:{rto}:3: error: `recovery.rto`: invalid duration 5" in done.stderr
+    assert f"{victim}:{rto}:3: error: `recovery.rto`: invalid duration 8" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
 
 
