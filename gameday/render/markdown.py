@@ -97,7 +97,10 @@ def _scenario(s: ScenarioScore) -> list[str]:
         f"- Expected: {md(s.hypothesis) if s.hypothesis else '(no hypothesis stated)'}",
         f"- Happened: {md(what_happened(s))}",
     ]
-    if s.approval:
+    go = next((m for m in s.marks if m.kind == "approval"), None)
+    if go is not None:  # on the scenario's clock, like everything in its section
+        lines.append(f"- Approval: {md(go.label)} at {_secs(go.t - s.markers.get('start', 0.0))}")
+    elif s.approval:
         lines.append(f"- Approval: {md(s.approval)}")
     lines += [
         f"- Fault {code(s.fault)} touched: {', '.join(code(t) for t in s.touched) or 'nothing'}",

@@ -115,6 +115,8 @@ def test_the_chart_draws_axes_shading_failures_and_numbered_marks(tmp_path: Path
     assert [(kind, float(at)) for kind, at, _ in listed] == [(m.kind, m.t) for m in s.marks]
     assert "note 1 (sam): pages &lt;b&gt;failing&lt;/b&gt;" in html
     assert "recovery step call the DBA ok, took 0.55s" in html
+    assert "approval: go from alex at 0.50s" in html  # scenario clock (it starts at 0 here)
+    assert "- Approval: go from alex at 0.50s" in (tmp_path / "report.md").read_text()
     for legend in ("latency of successful samples", "failed sample", "fault window", "outage"):
         assert legend in html
     assert "manual step" in html and "alert resolved" in html
