@@ -212,7 +212,7 @@ def test_frozen_during_observe_back_during_revert(
             args=("--revert-deadline", "30s"),
             case="apiserver/observe+revert, back in time",
         )
-    assert hung.thawed_at is not None, hung.of("scenario-end")
+    assert hung.thawed_at is not None, (hung.end["outcome"], hung.end["reason"])
     (applied,) = hung.of("injection-applied")
     stale = frozen_samples(hung, applied["t"] + STALE + 1.0, applied["t"] + DURATION + 2.5)
     assert stale and not any(row[1] for row in stale), "a probe was healthy on a frozen server"

@@ -91,7 +91,9 @@ def test_alert_source_frozen_mid_fault_then_back(
             record("injection-applied"),
             frozen,
             thaw_after=3.0,
-            args=args(stack, monitoring, source),
+            # a thawed Prometheus catches up on scrapes and rules first: leave the fault
+            # in long enough to see it answer again on a loaded machine
+            args=(*args(stack, monitoring, source), "--set", "fault_for=10s"),
             case=f"{source}/observe, back after 3s",
         )
     reachable = [r["reachable"] for r in hung.of("alert-source")]
