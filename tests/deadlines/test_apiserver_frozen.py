@@ -167,7 +167,9 @@ def restored(cluster: Private, namespace: str) -> None:
 
 
 def test_frozen_during_inject(private_cluster: Private, web: str, tmp_path: Path) -> None:
-    environment = env(tmp_path, **TIMEOUTS)
+    # Frozen when steady state begins: the probes may call the server silent only after
+    # the 2 s window was judged (stale after 6 s here), so the run reaches inject.
+    environment = env(tmp_path, **{**TIMEOUTS, "GAMEDAY_STALE_AFTER": "6"})
     scenario = write_scenario(tmp_path / "s.yaml", scale_to_zero(private_cluster, web))
     with thawed_afterwards([private_cluster.apiserver]):
         hung = run_freezing(
@@ -180,7 +182,7 @@ def test_frozen_during_inject(private_cluster: Private, web: str, tmp_path: Path
             case="apiserver/inject",
         )
         assert (
-            hung.hang_to_end < WINDOW + ONE_REQUEST + REVERT + ONE_REQUEST + HEARTBEAT_STOP + GRACE
+            hung.hang_to_end < WINDOW + ONE_REQUEST + REVERT + ONE_REQUEST + (CONNECT + 6.0) + GRACE
         )
         assert hung.end["outcome"] == "error", hung.end
         assert "Kubernetes API server" in hung.end["reason"], hung.end

@@ -75,6 +75,8 @@ class KubernetesSession:
         _with_deadlines(api, self.connect_timeout, self.read_timeout)
         self.last_answer = time.monotonic()
         self.last_error = ""
+        self.ping_started: float | None = None
+        self.ping_failed: float | None = None
         self.closed = threading.Event()
         self.heartbeat: threading.Thread | None = None
 
@@ -111,20 +113,27 @@ class KubernetesSession:
         )
 
     def unreachable(self) -> str | None:
-        """Why the API server counts as unreachable now (no answer for `deadlines.stale()`
-        seconds), else None. Starts the heartbeat on first use."""
+        """Why the API server counts as unreachable now, else None: the heartbeat's
+        request has waited longer than `deadlines.stale()`, or it failed and nothing has
+        answered for that long. (An answer that is merely slow, on a loaded machine, is
+        not an outage.) Starts the heartbeat on first use."""
         if self.heartbeat is None:
             self.heartbeat = threading.Thread(target=self._beat, name="k8s-heartbeat", daemon=True)
             self.heartbeat.start()
-        silent = time.monotonic() - self.last_answer
-        if silent <= deadlines.stale():
-            return None
-        host = self.api.configuration.host
-        return f"API server {host} has not answered for {silent:.0f}s ({self.last_error})"[:200]
+        now, host, stale = time.monotonic(), self.api.configuration.host, deadlines.stale()
+        asking = self.ping_started
+        if asking is not None and now - asking > stale:
+            return f"API server {host} has not answered for {now - asking:.0f}s"[:200]
+        failed = self.ping_failed is not None and self.ping_failed > self.last_answer
+        if failed and now - self.last_answer > stale:
+            silent = now - self.last_answer
+            return f"API server {host} silent for {silent:.0f}s: {self.last_error}"[:200]
+        return None
 
     def _beat(self) -> None:
         version: Any = client.VersionApi(self.api)
         while not self.closed.is_set():
+            self.ping_started = time.monotonic()
             try:
                 version.get_code(_request_timeout=(self.connect_timeout, deadlines.stale()))
                 self.last_answer = time.monotonic()
@@ -135,6 +144,8 @@ class KubernetesSession:
                     self.last_error = unreachable.reason(
                         exc, self.connect_timeout, deadlines.stale()
                     )
+                    self.ping_failed = time.monotonic()
+            self.ping_started = None
             self.closed.wait(deadlines.HEARTBEAT)
 
     def delete_if_present(
