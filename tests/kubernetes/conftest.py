@@ -1,6 +1,8 @@
 """A real control plane (scripts/cluster: etcd, kube-apiserver, controller-manager,
-scheduler, kwok nodes) once per session, and a namespace with a Deployment per test.
-If the cluster cannot be built or started, the tests fail with the reason: no skip."""
+scheduler, kwok nodes, and the real node of scripts/node) once per session, and a
+namespace with a Deployment on kwok nodes per test. If the cluster cannot be built or
+started, the tests fail with the reason: no skip. A session that started the cluster
+stops it and fails if `down` left anything of the node on the host."""
 
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ from tests.kubernetes.workloads import create_web
 
 CLUSTER = str(ROOT / "scripts" / "cluster")
 REPLICAS = 4
-CRDS = ROOT.parent / "shared" / "data" / "chaos-mesh-crds"
 INSTALLED = ("stresschaos", "networkchaos")  # DNSChaos left out on purpose
 
 
@@ -35,7 +36,10 @@ def kubeconfig() -> Iterator[Path]:
     path = Path(done.stdout.strip().splitlines()[-1].split("=", 1)[1])
     yield path
     if "already running" not in done.stderr:  # a cluster someone started stays up
-        subprocess.run([CLUSTER, "down"], capture_output=True, text=True, timeout=120)
+        down = subprocess.run([CLUSTER, "down"], capture_output=True, text=True, timeout=180)
+        assert down.returncode == 0, down.stderr[-2000:]
+        left = subprocess.run([CLUSTER, "node", "leftovers"], capture_output=True, text=True)
+        assert left.stdout == "", f"`scripts/cluster down` left this behind:\n{left.stdout}"
 
 
 @pytest.fixture(scope="session")
@@ -76,15 +80,26 @@ def workload(api: Any) -> Iterator[str]:
     core.delete_namespace(namespace)
 
 
+def chaos_mesh_crd_documents() -> dict[str, Any]:
+    """Chaos Mesh's CRDs by plural, from manifests/crd.yaml of its Go module (the pinned
+    pseudo-version in scripts/cluster, downloaded through the Go module proxy)."""
+    done = subprocess.run([CLUSTER, "crds"], capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.fail(f"could not get Chaos Mesh's CRDs:\n{done.stderr[-2000:]}")
+    path = Path(done.stdout.strip().splitlines()[-1])
+    return {
+        doc["spec"]["names"]["plural"]: doc
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc and doc.get("kind") == "CustomResourceDefinition"
+    }
+
+
 @pytest.fixture(scope="session")
 def chaos_mesh_crds(api: Any) -> None:
-    if not CRDS.is_dir():
-        pytest.fail(
-            f"Chaos Mesh CRDs not found at {CRDS}: the tests expect shared/ beside the repository"
-        )
+    documents = chaos_mesh_crd_documents()
     extensions = client.ApiextensionsV1Api(api)
     for plural in INSTALLED:
-        body = yaml.safe_load((CRDS / f"chaos-mesh.org_{plural}.yaml").read_text())
+        body = documents[plural]
         try:
             extensions.create_custom_resource_definition(body)
         except ApiException as exc:
