@@ -16,15 +16,18 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection, Reach, Touches
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams, at_least_one, given, when
 from gameday.spec.units import Duration, Percent, Ratio
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.faults import PROTECTED, unprotected_pod_names
+from gameday.targets.kubernetes.landing import chaos_injected
 from gameday.targets.kubernetes.params import KubeFault
 
 GROUP, VERSION = "chaos-mesh.org", "v1alpha1"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "gameday"}
+SETTLE = 20.0
+"""Seconds Chaos Mesh's controller gets to report all targets injected."""
 
 
 _COUNT = {
@@ -217,6 +220,14 @@ class _ChaosMeshFault(KubeFault):
         )
         target.call("create", undo["plural"], undo["namespace"], create)
         return injection
+
+    def confirm(
+        self, injection: Injection, params: ChaosTarget, target: KubernetesSession
+    ) -> Landing:
+        """Chaos Mesh's status conditions say every selected target is injected."""
+        if not injection.undo:
+            return Landing(False, "no pods selected: no chaos object created")
+        return chaos_injected(target, GROUP, VERSION, injection.undo, SETTLE)
 
     def revert(self, injection: Injection, target: KubernetesSession) -> None:
         undo = injection.undo

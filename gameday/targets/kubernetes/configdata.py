@@ -15,9 +15,10 @@ import uuid
 from pathlib import Path
 from typing import Any, ClassVar
 
-from gameday.plugins.protocols import Injection
+from gameday.plugins.protocols import Injection, Landing
 from gameday.state import private_path, read_private, write_private
 from gameday.targets.kubernetes.adapter import KubernetesSession
+from gameday.targets.kubernetes.landing import config_rolled_out
 from gameday.targets.kubernetes.params import ConfigCorruptParams, KubeFault
 
 RESTARTED_AT = "gameday.dev/restartedAt"
@@ -66,6 +67,13 @@ class ConfigCorrupt(KubeFault):
         return Injection(
             self.name, injection.targets, undo, {**injection.evidence, "rollout": generation}
         )
+
+    def confirm(
+        self, injection: Injection, params: ConfigCorruptParams, target: KubernetesSession
+    ) -> Landing:
+        """The key holds the bad value and the restarted workload runs the new template."""
+        generation = injection.evidence.get("rollout")
+        return config_rolled_out(target, injection.undo, params.value, generation)
 
     def revert(self, injection: Injection, target: KubernetesSession) -> None:
         undo = injection.undo

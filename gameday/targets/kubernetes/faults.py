@@ -9,8 +9,9 @@ from typing import Any, ClassVar
 from kubernetes import client
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection, Reach, Touches
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.targets.kubernetes.adapter import KubernetesSession
+from gameday.targets.kubernetes.landing import pods_replaced, replicas_observed
 from gameday.targets.kubernetes.params import (
     KubeFault,
     PodDeleteParams,
@@ -84,12 +85,26 @@ class PodDelete(KubeFault):
     reversible: ClassVar[bool] = False
 
     def select(self, params: PodDeleteParams, target: KubernetesSession) -> Injection:
+        namespace = params.namespace or target.namespace
+        selector = _labels(target, params, namespace)
         pods, matched = select_pods(target, params)
+        before = sum(
+            1
+            for p in target.pods(namespace, selector, params.field_selector)
+            if p.metadata.deletion_timestamp is None
+        )
         return Injection(
             self.name,
             tuple(f"pod:{p.metadata.namespace}/{p.metadata.name} {p.metadata.uid}" for p in pods),
             undo={"pods": [[p.metadata.namespace, p.metadata.name, p.metadata.uid] for p in pods]},
             matched=matched,
+            evidence={
+                "selector": selector,
+                "before": before,  # matching pods before: what replacement restores
+                "owned": all(
+                    any(o.controller for o in p.metadata.owner_references or []) for p in pods
+                ),
+            },
         )
 
     def inject(
@@ -117,6 +132,14 @@ class PodDelete(KubeFault):
         return Injection(
             self.name, injection.targets, injection.undo, {**injection.evidence, "deleted": deleted}
         )
+
+    def confirm(
+        self, injection: Injection, params: PodDeleteParams, target: KubernetesSession
+    ) -> Landing:
+        """The deleted pods are gone and their controllers have created replacements."""
+        if not injection.undo.get("pods"):
+            return Landing(False, "no pods selected")
+        return pods_replaced(target, injection, injection.evidence.get("selector", ""))
 
     def revert(self, injection: Injection, target: KubernetesSession) -> None:
         """Nothing to undo: the pods' controllers create replacements."""
@@ -151,6 +174,15 @@ class WorkloadScale(KubeFault):
     ) -> Injection:
         self._scale(target, injection.undo, params.replicas)
         return injection
+
+    def confirm(
+        self, injection: Injection, params: WorkloadScaleParams, target: KubernetesSession
+    ) -> Landing:
+        """The controller reports the new replica count (pods really stopped or started)."""
+        undo = injection.undo
+        return replicas_observed(
+            target, undo["kind"], undo["name"], undo["namespace"], params.replicas
+        )
 
     def revert(self, injection: Injection, target: KubernetesSession) -> None:
         self._scale(target, injection.undo, injection.undo["replicas"])

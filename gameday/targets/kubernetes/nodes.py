@@ -12,9 +12,10 @@ from typing import Any, ClassVar
 from kubernetes import client
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import Injection, Reach, Touches
+from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.faults import PROTECTED
+from gameday.targets.kubernetes.landing import nodes_drained, nodes_tainted
 from gameday.targets.kubernetes.params import (
     KubeFault,
     NodeDrainParams,
@@ -113,6 +114,14 @@ class NodeDrain(KubeFault):
                 raise
         return None
 
+    def confirm(
+        self, injection: Injection, params: NodeDrainParams, target: KubernetesSession
+    ) -> Landing:
+        """Nodes cordoned, evicted pods gone from them (PDB refusals listed)."""
+        if not injection.undo.get("nodes"):
+            return Landing(False, "no node selected")
+        return nodes_drained(target, injection)
+
     def revert(self, injection: Injection, target: KubernetesSession) -> None:
         for node in injection.undo["nodes"]:
             _patch_node(target, node, {"spec": {"unschedulable": None}})
@@ -166,6 +175,12 @@ class NodeTaint(KubeFault):
                 ),
             )
         return injection
+
+    def confirm(
+        self, injection: Injection, params: NodeTaintParams, target: KubernetesSession
+    ) -> Landing:
+        """Every selected node carries the taint."""
+        return nodes_tainted(target, injection)
 
     def revert(self, injection: Injection, target: KubernetesSession) -> None:
         wanted = injection.undo["taint"]

@@ -8,7 +8,7 @@ Kubernetes client.
 from __future__ import annotations
 
 import os
-from typing import Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -108,8 +108,8 @@ class KubeFault:
     reach: ClassVar[Reach] = Reach(Touches.KUBE_OBJECTS, "object", ("namespace",))
 
     def confirm(self, injection: Injection, params: Any, target: Any) -> Landing:
-        """Placeholder until each Kubernetes fault checks its own landing (helper
-        cluster): not checked, so the scenario is `inconclusive`, never a pass."""
+        """Every built-in Kubernetes fault checks its own landing (landing.py); a new
+        fault that does not is `inconclusive`, never a pass."""
         return Landing(None, "not checked: this fault cannot confirm its landing yet")
 
 
@@ -179,25 +179,19 @@ class ConfigCorruptParams(PluginParams):
 
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-SnapshotKind = Literal[
-    "serviceaccounts",
-    "configmaps",
-    "secrets",
-    "persistentvolumeclaims",
-    "services",
-    "deployments",
-    "statefulsets",
-]
-SNAPSHOT_KINDS: tuple[SnapshotKind, ...] = get_args(SnapshotKind)
-"""In restore order: what pods need (accounts, config, volumes) before the workloads."""
 
 
 class NamespaceDeleteParams(PluginParams):
     schema_rules = ({"properties": {"namespace": {"not": {"enum": list(SYSTEM_NAMESPACES)}}}},)
 
     namespace: str = Field(pattern=r"^[a-z0-9-]+$")
-    snapshot_kinds: list[SnapshotKind] = Field(
-        list(SNAPSHOT_KINDS), description="What the snapshot keeps (and restore re-creates)."
+    snapshot_kinds: list[str] | None = Field(
+        None,
+        description=(
+            "Kinds the snapshot keeps, by plural or plural.group (e.g. `deployments`, "
+            "`rolebindings.rbac.authorization.k8s.io`). Default: every namespaced kind the "
+            "cluster serves, custom resources included (events excepted)."
+        ),
     )
 
     @model_validator(mode="after")

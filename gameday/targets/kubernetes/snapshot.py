@@ -11,38 +11,37 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from gameday.errors import TargetError
-from gameday.plugins.protocols import ActionContext, Injection, Reach, StepOutcome, Touches
+from gameday.plugins.protocols import (
+    ActionContext,
+    Injection,
+    Landing,
+    Reach,
+    StepOutcome,
+    Touches,
+)
 from gameday.spec.base import PluginParams
 from gameday.state import private_path, read_private, write_private
 from gameday.targets.kubernetes.adapter import KubernetesSession
 from gameday.targets.kubernetes.faults import PROTECTED
+from gameday.targets.kubernetes.kinds import (
+    Kind,
+    kind_of,
+    list_objects,
+    namespaced_kinds,
+    rest,
+)
+from gameday.targets.kubernetes.landing import namespace_going
 from gameday.targets.kubernetes.params import KubeFault, NamespaceDeleteParams
 from gameday.targets.kubernetes.watch import ObjectWatch
 
-# plural -> (api attribute, list method, create method), in restore order
-KINDS: dict[str, tuple[str, str, str]] = {
-    "serviceaccounts": (
-        "core",
-        "list_namespaced_service_account",
-        "create_namespaced_service_account",
-    ),
-    "configmaps": ("core", "list_namespaced_config_map", "create_namespaced_config_map"),
-    "secrets": ("core", "list_namespaced_secret", "create_namespaced_secret"),
-    "persistentvolumeclaims": (
-        "core",
-        "list_namespaced_persistent_volume_claim",
-        "create_namespaced_persistent_volume_claim",
-    ),
-    "services": ("core", "list_namespaced_service", "create_namespaced_service"),
-    "deployments": ("apps", "list_namespaced_deployment", "create_namespaced_deployment"),
-    "statefulsets": ("apps", "list_namespaced_stateful_set", "create_namespaced_stateful_set"),
-}
 SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation")
 SERVER_ANNOTATIONS = (
     "deployment.kubernetes.io/",
@@ -50,15 +49,16 @@ SERVER_ANNOTATIONS = (
     "kubectl.kubernetes.io/last",
 )
 CONTROLLER_MADE = {("configmaps", "kube-root-ca.crt"), ("serviceaccounts", "default")}
+JOB_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid", "job-name")
 
 
-def manifest(plural: str, obj: dict[str, Any]) -> dict[str, Any] | None:
+def manifest(key: str, obj: dict[str, Any]) -> dict[str, Any] | None:
     """An object as it must be re-created: no server-set fields, no status. None for what
     the cluster makes by itself (default ServiceAccount, token Secrets, owned objects)."""
     meta = obj["metadata"]
-    if (plural, meta["name"]) in CONTROLLER_MADE or meta.get("ownerReferences"):
+    if (key, meta["name"]) in CONTROLLER_MADE or meta.get("ownerReferences"):
         return None
-    if plural == "secrets" and obj.get("type") == "kubernetes.io/service-account-token":
+    if key == "secrets" and obj.get("type") == "kubernetes.io/service-account-token":
         return None
     meta = {k: v for k, v in meta.items() if k not in SERVER_FIELDS and k != "namespace"}
     annotations = {
@@ -68,52 +68,119 @@ def manifest(plural: str, obj: dict[str, Any]) -> dict[str, Any] | None:
     }
     meta["annotations"] = annotations or None
     spec = dict(obj.get("spec") or {})
-    if plural == "services":  # let the cluster allocate addresses again
-        for key in ("clusterIP", "clusterIPs"):
-            spec.pop(key, None)
-    if plural == "persistentvolumeclaims":
+    if key == "persistentvolumeclaims":
         spec.pop("volumeName", None)
+    if key == "pods":  # scheduled again
+        spec.pop("nodeName", None)
+    if key == "jobs.batch" and not spec.get("manualSelector"):
+        spec.pop("selector", None)  # the controller labels the new Job's pods itself
+        template_meta = (spec.get("template") or {}).get("metadata") or {}
+        for label in JOB_LABELS:
+            (template_meta.get("labels") or {}).pop(label, None)
     kept = {k: v for k, v in obj.items() if k not in ("metadata", "status", "spec")}
     return {**kept, "metadata": meta, **({"spec": spec} if spec else {})}
 
 
-def take_snapshot(target: KubernetesSession, namespace: str, kinds: list[str]) -> dict[str, Any]:
+def _service_endpoints(objects: dict[str, list[dict[str, Any]]]) -> set[str]:
+    """Endpoints the endpoints controller keeps for Services with a selector."""
+    return {
+        s["metadata"]["name"]
+        for s in objects.get("services", [])
+        if (s.get("spec") or {}).get("selector")
+    }
+
+
+def take_snapshot(
+    target: KubernetesSession, namespace: str, only: list[str] | None
+) -> dict[str, Any]:
+    """Every object of every namespaced kind (or of the kinds in `only`, by plural or
+    plural.group) that the cluster would not make by itself."""
     ns = target.read("namespace", namespace, None)
     labels = ns.metadata.labels or {}
+    kinds = [
+        k for k in namespaced_kinds(target) if only is None or k.key in only or k.plural in only
+    ]
     objects: dict[str, list[dict[str, Any]]] = {}
-    for plural in kinds:
-        api_name, lister, _ = KINDS[plural]
-        listed = target.list_all(
-            plural,
-            namespace,
-            functools.partial(getattr(getattr(target, api_name), lister), namespace),
-        )
-        to_dict: Any = target.api.sanitize_for_serialization
-        serialised = (to_dict(o) for o in listed)
-        objects[plural] = [m for o in serialised if (m := manifest(plural, o)) is not None]
-    return {"namespace": namespace, "labels": labels, "objects": objects}
+    for kind in kinds:
+        kept = [m for o in list_objects(target, kind, namespace) if (m := manifest(kind.key, o))]
+        if kept:
+            objects[kind.key] = kept
+    managed = _service_endpoints(objects)
+    if "endpoints" in objects:
+        objects["endpoints"] = [
+            e for e in objects["endpoints"] if e["metadata"]["name"] not in managed
+        ] or objects.pop("endpoints")
+    return {
+        "namespace": namespace,
+        "labels": labels,
+        "kinds": {k.key: k.to_dict() for k in kinds if k.key in objects},
+        "objects": objects,
+    }
 
 
-def restore(target: KubernetesSession, snapshot: dict[str, Any], timeout: float) -> list[str]:
+@dataclass
+class Restored:
+    """What a restore did: objects created, and each object still missing with why."""
+
+    created: list[str] = field(default_factory=list)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
+def restore(target: KubernetesSession, snapshot: dict[str, Any], timeout: float) -> Restored:
     """Waits for a terminating namespace to be gone, re-creates it and every object that
-    is missing (409s are skipped: restoring twice is harmless). Returns what it created."""
+    is missing (409s are skipped: restoring twice is harmless), then reads every object
+    of the snapshot back: any it cannot find is reported missing with the reason."""
     namespace = snapshot["namespace"]
     if target.terminating(namespace) and not _gone(target, namespace, timeout):
         raise TargetError(
             f"namespace {namespace} is still terminating after {timeout:g}s",
             hint="look for finalizers blocking its deletion (kubectl get ns -o yaml)",
         )
-    created: list[str] = []
+    done = Restored()
     body = {"metadata": {"name": namespace, "labels": snapshot["labels"]}}
-    if _create(target, "namespaces", None, functools.partial(target.core.create_namespace, body)):
-        created.append(f"namespace/{namespace}")
-    for plural, items in snapshot["objects"].items():
-        api_name, _, creator = KINDS[plural]
-        create = getattr(getattr(target, api_name), creator)
+    create_ns = functools.partial(target.core.create_namespace, body)
+    if _create(functools.partial(target.call, "create", "namespaces", None, create_ns)):
+        done.created.append(f"namespace/{namespace}")
+    recorded = snapshot.get("kinds", {})
+    for key, items in snapshot["objects"].items():
+        kind = kind_of(key, recorded.get(key))
         for item in items:
-            if _create(target, plural, namespace, functools.partial(create, namespace, item)):
-                created.append(f"{plural}/{item['metadata']['name']}")
-    return created
+            name = f"{key}/{item['metadata']['name']}"
+            try:
+                if _create_item(target, kind, namespace, item):
+                    done.created.append(name)
+            except TargetError as exc:
+                done.missing[name] = exc.message
+    for key, items in snapshot["objects"].items():
+        kind = kind_of(key, recorded.get(key))
+        for item in items:
+            name = f"{key}/{item['metadata']['name']}"
+            if name in done.missing:
+                continue
+            path = kind.path(namespace, item["metadata"]["name"])
+            try:
+                rest(target, "get", "GET", path, key, namespace)
+            except TargetError as exc:
+                done.missing[name] = f"not found after restore ({exc.message})"
+    return done
+
+
+def _create_item(
+    target: KubernetesSession, kind: Kind, namespace: str, item: dict[str, Any]
+) -> bool:
+    """Creates one object as it was. A Service asks for its old cluster IP (clients that
+    cached it keep working); if that address is taken or invalid now, it gets a new one."""
+    post = functools.partial(
+        rest, target, "create", "POST", kind.path(namespace), kind.key, namespace
+    )
+    try:
+        return _create(functools.partial(post, item))
+    except TargetError as exc:
+        spec = item.get("spec") or {}
+        if kind.key != "services" or exc.status != 422 or "clusterIP" not in spec:
+            raise
+    fresh = {k: v for k, v in spec.items() if k not in ("clusterIP", "clusterIPs")}
+    return _create(functools.partial(post, {**item, "spec": fresh}))
 
 
 def _gone(target: KubernetesSession, namespace: str, timeout: float) -> bool:
@@ -132,9 +199,10 @@ def _gone(target: KubernetesSession, namespace: str, timeout: float) -> bool:
         watch.close()
 
 
-def _create(target: KubernetesSession, plural: str, namespace: str | None, fn: Any) -> bool:
+def _create(fn: Callable[[], Any]) -> bool:
+    """Runs a create request (made through the session); False if it already exists."""
     try:
-        target.call("create", plural, namespace, fn)
+        fn()
     except TargetError as exc:
         if exc.status == 409:
             return False
@@ -164,7 +232,7 @@ class NamespaceDelete(KubeFault):
         self, injection: Injection, params: NamespaceDeleteParams, target: KubernetesSession
     ) -> Injection:
         namespace = injection.undo["namespace"]
-        snapshot = take_snapshot(target, namespace, list(params.snapshot_kinds))
+        snapshot = take_snapshot(target, namespace, params.snapshot_kinds)
         write_private(Path(injection.undo["snapshot"]), snapshot)
         delete = functools.partial(target.core.delete_namespace, namespace)
         target.call("delete", "namespaces", None, delete)
@@ -176,10 +244,21 @@ class NamespaceDelete(KubeFault):
             self.name, injection.targets, injection.undo, {**injection.evidence, "snapshot": kept}
         )
 
+    def confirm(
+        self, injection: Injection, params: NamespaceDeleteParams, target: KubernetesSession
+    ) -> Landing:
+        """The namespace is terminating or gone."""
+        if not injection.undo:
+            return Landing(False, "the namespace is protected: nothing deleted")
+        return namespace_going(target, injection.undo["namespace"])
+
     def revert(self, injection: Injection, target: KubernetesSession) -> None:
         path = Path(injection.undo["snapshot"])
-        if path.exists():  # absent: the crash came before the namespace was touched
-            restore(target, read_private(path), timeout=300.0)
+        if not path.exists():  # absent: the crash came before the namespace was touched
+            return
+        done = restore(target, read_private(path), timeout=300.0)
+        if done.missing:
+            raise TargetError(not_restored(done), hint=f"the snapshot is kept at {path}")
 
 
 class RestoreSnapshotParams(PluginParams):
@@ -202,5 +281,13 @@ class RestoreSnapshot:
             return StepOutcome(False, "no snapshot: this scenario took none; give `snapshot: PATH`")
         if not Path(path).exists():
             return StepOutcome(False, f"snapshot {path} does not exist")
-        created = restore(ctx.target(), read_private(Path(path)), timeout)
-        return StepOutcome(True, f"re-created {len(created)} objects", "\n".join(created))
+        done = restore(ctx.target(), read_private(Path(path)), timeout)
+        if done.missing:
+            return StepOutcome(False, not_restored(done), "\n".join(done.created))
+        return StepOutcome(True, f"re-created {len(done.created)} objects", "\n".join(done.created))
+
+
+def not_restored(done: Restored) -> str:
+    """One line naming every object of the snapshot that is not back, and why."""
+    listed = "; ".join(f"{name}: {why}" for name, why in sorted(done.missing.items()))
+    return f"{len(done.missing)} objects of the snapshot not restored: {listed}"
