@@ -246,7 +246,6 @@ def test_every_namespaced_kind_comes_back(
     for key, name in [
         ("serviceaccounts", "web"),
         ("configmaps", "web-config"),
-        ("secrets", "web-db"),
         ("roles.rbac.authorization.k8s.io", "read-config"),
         ("rolebindings.rbac.authorization.k8s.io", "web-reads-config"),
         ("networkpolicies.networking.k8s.io", "web-ingress"),

@@ -273,3 +273,31 @@ def test_real_node_restores_twenty_deleted_pods(
         f"({20 / took:.1f} pods/s)"
     )
     assert took < 60
+
+
+def test_node_down_with_pods_running_leaves_nothing_on_the_host(
+    api: Any, kubeconfig: Path, storefront: list[str]
+) -> None:
+    """`down` while containers run: no process, mount, netns, veth, iptables rule,
+    ipset, cgroup or changed sysctl stays behind; `up` brings the node back."""
+    storefront.append("checkout")
+    apply(api, "checkout")
+    saved = (kubeconfig.parent / "node" / "host.saved").read_text().splitlines()
+    before = {line.split()[1]: line.split()[2] for line in saved if line.startswith("sysctl ")}
+    assert "veth" in subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    try:
+        down = subprocess.run([CLUSTER, "node", "down"], capture_output=True, text=True)
+        assert down.returncode == 0, down.stderr
+        left = subprocess.run([CLUSTER, "node", "leftovers"], capture_output=True, text=True)
+        after = {
+            key: subprocess.run(
+                ["sysctl", "-n", key], capture_output=True, text=True
+            ).stdout.strip()
+            for key in before
+        }
+    finally:
+        up = subprocess.run([CLUSTER, "node", "up"], capture_output=True, text=True)
+    assert left.stdout == "", left.stdout
+    assert after == before
+    assert up.returncode == 0, up.stderr
+    assert wait_until(lambda: len(ready(api, "checkout", "app=checkout")) == 4, 120, 0.5)

@@ -52,7 +52,7 @@ def healthy_url() -> Iterator[str]:
 def quick(source: Path, dest: Path, params: dict[str, Any]) -> Path:
     doc = yaml.safe_load(source.read_text())
     doc["params"].update({k: v for k, v in params.items() if k in doc["params"]})
-    doc["steady_state"]["window"] = "1s"
+    doc["steady_state"]["window"] = "3s"  # room for a 1 s probe to sample under load
     doc["fault"]["duration"] = "2s"
     doc.pop("detection", None)
     dest.write_text(yaml.safe_dump(doc, sort_keys=False))
