@@ -93,6 +93,7 @@ def start(
     fault: str,
     params: dict[str, Any],
     env: dict[str, str],
+    sets: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
     argv = [GAMEDAY, "run", str(DATA / "kubernetes" / "crash.yaml"), "--reports", str(reports)]
     for key, value in {
@@ -100,6 +101,7 @@ def start(
         "namespace": namespace,
         "fault": fault,
         "fault_params": json.dumps(params),
+        **(sets or {}),
     }.items():
         argv += ["--set", f"{key}={value}"]
     return subprocess.Popen(
@@ -187,8 +189,10 @@ def test_interrupts_during_observe_restore_the_cluster_without_recover(
     leaks = []
     for fault, params in faults(namespace).items():
         reports = tmp_path / fault
-        proc = start(kubeconfig, namespace, reports, fault, params, {})
-        reach_observe(proc, functools.partial(in_observe, reports), 60)
+        # held long enough to be interrupted in observe even after a slow landing check
+        # (Chaos Mesh without a controller waits out its 20 s settle time first)
+        proc = start(kubeconfig, namespace, reports, fault, params, {}, {"fault_for": "60s"})
+        reach_observe(proc, functools.partial(in_observe, reports), 90)
         time.sleep(0.5)
         proc.send_signal(sig)
         proc.communicate(timeout=120)

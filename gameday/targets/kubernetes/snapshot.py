@@ -106,10 +106,9 @@ def take_snapshot(
         if kept:
             objects[kind.key] = kept
     managed = _service_endpoints(objects)
-    if "endpoints" in objects:
-        objects["endpoints"] = [
-            e for e in objects["endpoints"] if e["metadata"]["name"] not in managed
-        ] or objects.pop("endpoints")
+    own = [e for e in objects.pop("endpoints", []) if e["metadata"]["name"] not in managed]
+    if own:  # only Endpoints someone keeps by hand (Services without a selector)
+        objects["endpoints"] = own
     return {
         "namespace": namespace,
         "labels": labels,
