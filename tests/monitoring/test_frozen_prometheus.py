@@ -64,9 +64,10 @@ def test_prometheus_frozen_for_the_whole_fault(
         )
     budget = WINDOW + FAULT + RECOVERY + VERIFY + SLI_QUERIES * (CONNECT + READ) + GRACE
     assert hung.hang_to_end < budget, f"{hung.hang_to_end:.1f}s"
-    sources = hung.of("alert-source")
-    assert sources and sources[0]["reachable"] is False, sources
-    assert "Prometheus" in sources[0]["error"] and "timeout" in sources[0]["error"]
+    sources = hung.of("alert-source")  # the first read may beat the freeze by a few ms
+    down = [r for r in sources if not r["reachable"]]
+    assert down and sources[-1]["reachable"] is False, sources
+    assert "Prometheus" in down[0]["error"] and "timeout" in down[0]["error"], down[0]
     assert not hung.of("alert-fired"), "an alert cannot be seen through a frozen Prometheus"
     slis = hung.of("sli-measured")
     assert slis and all("Prometheus" in str(s.get("error", "")) for s in slis), slis
