@@ -34,12 +34,14 @@ def kubeconfig() -> Iterator[Path]:
     if done.returncode != 0:
         pytest.fail(f"the test control plane did not start:\n{done.stderr[-4000:]}")
     path = Path(done.stdout.strip().splitlines()[-1].split("=", 1)[1])
+    real_node = (path.parent / "node").is_dir()  # this instance runs the host's real node
     yield path
     if "already running" not in done.stderr:  # a cluster someone started stays up
         down = subprocess.run([CLUSTER, "down"], capture_output=True, text=True, timeout=180)
         assert down.returncode == 0, down.stderr[-2000:]
-        left = subprocess.run([CLUSTER, "node", "leftovers"], capture_output=True, text=True)
-        assert left.stdout == "", f"`scripts/cluster down` left this behind:\n{left.stdout}"
+        if real_node:  # leftovers are host-wide: only the node's owner may judge them
+            left = subprocess.run([CLUSTER, "node", "leftovers"], capture_output=True, text=True)
+            assert left.stdout == "", f"`scripts/cluster down` left this behind:\n{left.stdout}"
 
 
 @pytest.fixture(scope="session")
