@@ -25,7 +25,6 @@ from kubernetes.client.exceptions import ApiException
 
 from tests.ci.test_ci_examples import CI, gitlab_lines, workflow
 
-PLACEHOLDER = "this fault cannot confirm its landing yet"
 NOT_HERE = ("curl ", "chmod ", "apt-get ", "kind create cluster", "sed -i", "python -m pip install")
 
 
@@ -65,11 +64,6 @@ def run_in_repository(commands: list[str], tmp_path: Path, env: dict[str, str]) 
         ["bash", "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=600
     )
     output = done.stdout + done.stderr
-    if done.returncode == 7 and PLACEHOLDER in output:
-        # Every command ran; the drill ended inconclusive only because pod-delete's
-        # `confirm` is still the placeholder on this main. This turns into a strict pass
-        # (or a real failure) by itself once the Kubernetes confirms land.
-        pytest.xfail(f"pod-delete: {PLACEHOLDER}: the drill is inconclusive (exit 7)")
     assert done.returncode == 0, output[-6000:]
     return output
 
@@ -100,6 +94,7 @@ def test_the_example_pipeline_runs_against_the_test_control_plane(
         card = json.loads(report.read_text())
         (scenario,) = card["scenarios"]
         assert scenario["outcome"] == "completed", scenario["reasons"]
+        assert scenario["verdict"] == "pass", scenario["reasons"]  # the pod-delete confirmed
         assert len(scenario["evidence"]["deleted"]) == 1
         assert (report.parent / "junit.xml").is_file()
     finally:
