@@ -9,18 +9,19 @@ reverted in rollback, after the recovery steps had their chance. Rollback always
 applied, and every revert when it completes. A revert that cannot complete (its
 target unreachable or hung) is retried until the revert deadline, then left pending for
 `gameday recover` and the scenario ends as an error.
+
+`ScenarioRun` is the phases; what it observes (probes, stop conditions, monitoring) is
+in observing.py and how it recovers (setup, recovery, verify, rollback) in
+recovering.py, over the state declared in scenario_state.py.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import getpass
 import platform
 import threading
 import time
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rich.markup import escape
@@ -31,59 +32,33 @@ from gameday.errors import (
     GamedayError,
     RefusedError,
 )
-from gameday.execute import alerts, dryrun, promsli
+from gameday.execute import dryrun
 from gameday.execute.journal import Clock, JournalWriter
 from gameday.execute.lock import TargetLock, holder, target_key
+from gameday.execute.options import RunOptions as RunOptions  # re-exported: the entry points' name
+from gameday.execute.options import ScenarioEnded as ScenarioEnded
+from gameday.execute.options import with_hint
+from gameday.execute.recovering import Recovering
 from gameday.execute.reverts import Reverter
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
 from gameday.execute.sampling import ProbeLoop, Sampler
-from gameday.execute.steps import StepRunner
 from gameday.execute.view import RedactingView, View
 from gameday.execute.waiting import retry_transient
-from gameday.execute.watchdog import hard_max_watch
-from gameday.guardrails import GuardrailConfig, check_before_connect, kube_rule
+from gameday.guardrails import check_before_connect, kube_rule
 from gameday.model import journal as j
 from gameday.model.outcomes import Outcome
 from gameday.model.scenario import (
-    AbortCondition,
-    ExpectedAlert,
     Probe,
     Scenario,
     to_jsonable,
 )
-from gameday.plugins.protocols import Injection, Landing, Sample
+from gameday.plugins.protocols import Injection, Landing
 from gameday.plugins.registry import registry
 from gameday.prometheus import PrometheusClient
 from gameday.redact import find_secrets
-from gameday.spec.base import PluginParams
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    dry_run: bool = False
-    auto_approve: bool = False
-    interactive: bool = False
-    guardrails: GuardrailConfig = field(default_factory=GuardrailConfig)
-    confirm: str | None = None
-    """The context name the operator typed to allow a production run."""
-    operator: str = field(default_factory=lambda: getpass.getuser())
-    """Who gives the go for each scenario (journaled with every approval)."""
-    in_cluster: bool = False
-    """Kubernetes targets use the pod's service account, whatever context they name."""
-    revert_deadline: float | None = None
-    """Seconds a revert is retried before the undo is left pending for `gameday recover`
-    and the scenario ends as an error; None: `deadlines.revert()` (60 s)."""
-
-
-class ScenarioEnded(Exception):
-    """Ends a scenario early with an outcome (not-run, refused, ...) and a reason."""
-
-    def __init__(self, outcome: str, reason: str):
-        super().__init__(reason)
-        self.outcome, self.reason = outcome, reason
-
-
-class ScenarioRun:
+class ScenarioRun(Recovering):
     def __init__(
         self,
         scenario: Scenario,
@@ -252,20 +227,6 @@ class ScenarioRun:
             kube_rule(self.s, self.options.guardrails, server),
         )
 
-    def _check_monitoring(self) -> None:
-        """The Prometheus and alert source the scenario measures with must answer before
-        anything is injected: a run that cannot be measured is an error, not a result."""
-        sources: list[Any] = [self.prometheus] if self.prometheus is not None else []
-        if self.s.detection is not None:
-            sources.append(alerts.source_for(self.s.detection, self.s.prometheus, self.prometheus))
-        for source in sources:
-            if source is None:
-                continue
-            try:
-                retry_transient(source.alerts)
-            except GamedayError as exc:
-                raise ScenarioEnded("error", "cannot measure: " + _with_hint(exc)) from None
-
     def _approve(self, planned: Injection) -> None:
         """The facilitator's go, after they have seen what will be touched. Journaled with
         who and when; `--auto-approve` and runs without a terminal record that instead."""
@@ -363,152 +324,7 @@ class ScenarioRun:
             self.write(j.Abort(scenario=self.s.name, reason=self.abort_reason))
             self.view.log(f"[red]abort:[/] {escape(self.abort_reason)}")
 
-    def _verify_after_abort(self) -> str:
-        """An aborted scenario still checks that the service came back after the revert
-        (journaled `verify`, and its samples score the recovery)."""
-        try:
-            self.phase("verify", duration=self.s.steady_state.window)
-        except ScenarioEnded as ended:
-            return f"; recovery not checked: {ended.reason}"
-        start = self.clock()
-        time.sleep(self.s.steady_state.window)
-        failures = self._hold_failures(start)
-        self.write(j.Verify(scenario=self.s.name, ok=not failures, failures=tuple(failures)))
-        if failures:
-            return "; not recovered after the revert: " + "; ".join(failures)
-        return "; recovered after the revert"
-
-    def _fault_stays_for_recovery(self) -> bool:
-        """Humans recover (`recovery.by: people`), or the fault's revert is only a safety
-        net behind the runbook (namespace-delete): the steps run with the fault in place."""
-        by_people = self.s.recovery.by == "people"
-        return by_people or bool(getattr(self.fault, "reverts_after_recovery", False))
-
-    def _recover(self) -> None:
-        if self.s.recovery.by != "people":
-            self._run_recovery_steps()
-            return
-        step_failed = ""
-        with hard_max_watch(self._hard_max_left(), self._revert_at_hard_max) as fired:
-            try:
-                self._run_recovery_steps()
-            except ScenarioEnded as ended:
-                if not fired.is_set():
-                    raise
-                step_failed = f"; {ended.reason}"
-        if fired.is_set():
-            raise ScenarioEnded(
-                "recovery-failed",
-                f"the responders had not recovered {self.s.recovery.hard_max:g}s after the "
-                f"injection (recovery.hard_max): gameday reverted the fault{step_failed}",
-            )
-
-    def _hard_max_left(self) -> float:
-        assert self.s.recovery.hard_max is not None and self.inject_t is not None
-        return self.inject_t + self.s.recovery.hard_max - self.clock()
-
-    def _revert_at_hard_max(self) -> None:
-        """From the watchdog thread: the bound on a fault left in place for people."""
-        self.view.log(
-            f"[red]{escape(self.s.name)}: recovery.hard_max reached:[/] reverting the fault"
-        )
-        with contextlib.suppress(GamedayError):  # rollback retries and reports it
-            self._revert_all()
-
-    def _run_recovery_steps(self) -> None:
-        self.phase("recover")
-        steps = StepRunner(
-            self.journal,
-            self.view,
-            self.options,
-            self.sampler,
-            self.target,
-            self.deadline_at,
-            injections=self._injections,
-            scenario=self.s.name,
-            facts=self.facts,
-        )
-        if not steps.run_all(self.s.recovery.steps, "recovery"):
-            name, detail = steps.failed or ("?", "")
-            # A failed verification (stale backup, missing sentinel) still reports what
-            # the restore lost, if the store answers at all.
-            with contextlib.suppress(GamedayError):
-                self._audit_data()
-            raise ScenarioEnded("recovery-failed", f"recovery step '{name}' failed: {detail}")
-
-    def _setup(self) -> None:
-        """`setup:` steps (take a backup, seed sentinels), after the steady state held and
-        before anything is injected; the first failure ends the scenario un-injected."""
-        if not self.s.setup:
-            return
-        self.phase("setup")
-        steps = StepRunner(
-            self.journal,
-            self.view,
-            self.options,
-            self.sampler,
-            self.target,
-            self.deadline_at,
-            scenario=self.s.name,
-            facts=self.facts,
-        )
-        if not steps.run_all(self.s.setup, "setup"):
-            name, detail = steps.failed or ("?", "")
-            raise ScenarioEnded("not-run", f"setup step '{name}' failed: {detail}")
-
-    def _audit_data(self) -> None:
-        """Data writers read back what survived (journaled as `data-audit`)."""
-        for probe in self.s.steady_state.probes:
-            audit = getattr(self.sampler.loops[probe.name].session, "audit", None)
-            if audit is not None:
-                self.write(
-                    j.DataAudit(scenario=self.s.name, probe=probe.name, audit=asdict(audit()))
-                )
-
-    def _verify(self) -> None:
-        self.phase("verify", duration=self.s.steady_state.window)
-        self.window_wall.append(time.time())
-        start = self.clock()
-        time.sleep(self.s.steady_state.window)
-        self.window_wall.append(time.time())  # the verify window's end (after the breach)
-        self._audit_data()
-        failures = self._hold_failures(start)
-        self.write(j.Verify(scenario=self.s.name, ok=not failures, failures=tuple(failures)))
-        if failures:
-            raise ScenarioEnded("not-restored", "steady state not restored: " + "; ".join(failures))
-
-    def _rollback(self) -> None:
-        """Reverts what is still injected, runs the rollback steps, releases everything.
-        A failed revert is already journaled (`revert-failed`, exit code 5); it must not
-        stop the rollback steps or leave the probes and the target lock behind."""
-        self.phase("rollback")
-        try:
-            with contextlib.suppress(GamedayError):
-                self._revert_all()
-            if self.s.rollback and not self.options.dry_run:
-                StepRunner(
-                    self.journal,
-                    self.view,
-                    self.options,
-                    self.sampler,
-                    self.target,
-                    scenario=self.s.name,
-                    facts=self.facts,
-                ).run_all(self.s.rollback, "rollback")
-        finally:
-            self.sampler.stop()
-            if self.target is not None:
-                stats = getattr(self.target, "stats", None)
-                if stats is not None:  # e.g. API requests made: how hard gameday hit the target
-                    self.write(j.TargetStats(scenario=self.s.name, stats=stats()))
-                self.target.close()
-            if self.lock is not None:
-                self.lock.__exit__(None, None, None)
-
     # -- helpers ---------------------------------------------------------------------
-
-    def _revert_all(self) -> None:
-        self.reverter.revert_all(self.target)
 
     def _journal_failed(self, reason: str) -> None:
         """A journal write failed (full disk): stop observing and revert at once."""
@@ -532,132 +348,6 @@ class ScenarioRun:
         """Later scenarios of this run against the same target are not run."""
         self.unreachable.setdefault(self._target_key(), reason)
 
-    def _watch_prometheus(self) -> None:
-        """PromQL abort conditions and expected alerts, each checked every second."""
-        every = alerts.EVERY
-        for index, condition in enumerate(self.s.abort_when):
-            if condition.promql and self.prometheus is not None:
-                name = _abort_probe(condition, index)
-                session = alerts.PromqlCondition(self.prometheus, condition.promql)
-                self.sampler.add(
-                    ProbeLoop(
-                        Probe(name, "promql", every, PluginParams()),
-                        session,
-                        self.clock,
-                        self._on_sample,
-                    )
-                )
-        detection = self.s.detection
-        if detection is None:
-            return
-        source = alerts.source_for(detection, self.s.prometheus, self.prometheus)
-        watch = alerts.AlertWatch(
-            source,
-            detection.expect_alerts,
-            self._alert_changed,
-            functools.partial(self._alert_source, getattr(source, "url", "")),
-        )
-        self.sampler.add(
-            ProbeLoop(
-                Probe(DETECTION_PROBE, "alerts", every, PluginParams()),
-                watch,
-                self.clock,
-                self._on_sample,
-            )
-        )
-
-    def _alert_changed(
-        self, change: str, alert: ExpectedAlert, labels: dict[str, str], started: float | None
-    ) -> None:
-        kind = j.AlertFired if change == "alert-fired" else j.AlertResolved
-        self.write(
-            kind(scenario=self.s.name, alert=alert.name, labels=labels, started_wall=started)
-        )
-        self.view.log(escape(f"{self.s.name}: {change.replace('-', ' ')}: {alert.name}"))
-
-    def _alert_source(self, url: str, reachable: bool, error: str) -> None:
-        """Journaled on the first read and on every change (`alert-source`), so scoring
-        can tell "never fired" from "could not be read" (detection unknown)."""
-        self.write(j.AlertSource(scenario=self.s.name, url=url, reachable=reachable, error=error))
-        if not reachable:
-            self.view.log(escape(f"{self.s.name}: alert source unreachable: {error}"))
-
-    def _measure_slis(self) -> None:
-        """After rollback (never delaying a revert): PromQL SLIs over the fault window
-        (and, for an expected breach, over the verify window after it)."""
-        if self.prometheus is None or not self.window_wall:
-            return
-        start = self.window_wall[0]
-        end = self.window_wall[1] if len(self.window_wall) > 1 else time.time()
-        windows = [(start, end)]
-        if self.s.expect is not None and len(self.window_wall) > 2:
-            # an expected breach: the objectives must also hold after it (verify window)
-            windows.append((self.window_wall[1], self.window_wall[2]))
-        unreachable: dict[str, Any] | None = None  # after one timeout, ask no more
-        for slo in self.s.slos:
-            for a, b in windows if slo.sli is not None else ():
-                result = unreachable or promsli.measure(self.prometheus, slo, a, b)
-                if result.get("unreachable"):
-                    unreachable = result
-                self.write(
-                    j.SliMeasured(
-                        scenario=self.s.name, slo=slo.name, start_wall=a, end_wall=b, result=result
-                    )
-                )
-
-    def _injections(self) -> list[Injection]:
-        return [injection for _, injection in self.outstanding]
-
-    def _hold_failures(self, since: float, probes: tuple[Probe, ...] | None = None) -> list[str]:
-        failures = []
-        for probe in self.s.steady_state.probes if probes is None else probes:
-            samples = self.sampler.since(probe.name, since)
-            good = sum(x.ok for x in samples)
-            if not samples or good / len(samples) < self.s.steady_state.success_ratio:
-                last = next((x.detail for x in reversed(samples) if not x.ok), "no samples")
-                failures.append(f"{probe.name} {good}/{len(samples)} good (last failure: {last})")
-        return failures
-
-    def _on_sample(self, probe: str, sample: Sample) -> None:
-        self.journal.sample(self.s.name, probe, sample)
-        self.view.sample(probe, sample)
-        if self.inject_t is None or self.abort.is_set() or self.outstanding == []:
-            return
-        for index, condition in enumerate(self.s.abort_when):
-            if (
-                _abort_probe(condition, index) != probe
-                or sample.t - self.inject_t < condition.window
-            ):
-                continue
-            window = self.sampler.since(probe, sample.t - condition.window)
-            bad = sum(not x.ok for x in window)
-            if window and bad / len(window) >= condition.error_ratio:
-                self.abort_reason = (
-                    f"abort_when tripped: {probe} {bad}/{len(window)} failing "
-                    f"over {condition.window:g}s"
-                )
-                self.write(
-                    j.AbortCondition(
-                        scenario=self.s.name,
-                        probe=probe,
-                        bad=bad,
-                        total=len(window),
-                        known_t=round(sample.t + (sample.latency or 0.0), 4),
-                    )
-                )
-                self.abort.set()
-
-    def phase(self, name: str, duration: float | None = None) -> None:
-        if name != "rollback" and self.clock() > self.deadline_at:
-            outcome = "aborted" if self.inject_t is not None else "not-run"
-            raise ScenarioEnded(outcome, f"deadline passed before the {name} phase")
-        self.write(j.Phase(scenario=self.s.name, phase=name))
-        self.view.phase(name, None if duration is None else time.monotonic() + duration)
-
-    def write(self, record: j.Record) -> None:
-        """Journal a record of this scenario, fsync'd before the run goes on."""
-        self.journal.write(record, sync=True)
-
 
 def _in_cluster(scenario: Scenario) -> Scenario:
     """The scenario with its Kubernetes target switched to in-cluster credentials
@@ -666,15 +356,6 @@ def _in_cluster(scenario: Scenario) -> Scenario:
         update={"in_cluster": True, "context": None, "kubeconfig": None}
     )
     return dataclasses.replace(scenario, target=dataclasses.replace(scenario.target, params=params))
-
-
-DETECTION_PROBE = "detection"
-"""The internal probe loop that reads alerts (its samples are journaled, not scored)."""
-
-
-def _abort_probe(condition: AbortCondition, index: int) -> str:
-    """The probe an abort condition watches: its own, or the internal PromQL one."""
-    return condition.probe or f"abort-promql-{index + 1}"
 
 
 def _selector(planned: Injection, s: Scenario) -> str:
@@ -693,4 +374,4 @@ def _joined(reason: str, more: str) -> str:
 
 
 def _with_hint(exc: GamedayError) -> str:
-    return exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+    return with_hint(exc.message, exc.hint)
