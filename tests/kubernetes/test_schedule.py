@@ -21,7 +21,6 @@ from tests.cli.helpers import gameday
 from tests.conftest import DATA
 
 DRILL = DATA / "kubernetes" / "scheduled.yaml"
-CA = Path.home() / ".cache" / "gameday" / "cluster" / "pki" / "apiserver.crt"
 
 
 def emitted(namespace: str, workload: str, tmp_path: Path) -> list[dict[str, Any]]:
@@ -43,7 +42,7 @@ def emitted(namespace: str, workload: str, tmp_path: Path) -> list[dict[str, Any
 
 
 def test_cronjob_is_accepted_and_its_command_completes_the_drill_in_cluster(
-    api: Any, workload: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api: Any, kubeconfig: Path, workload: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner_ns = f"{workload}-sched"
     docs = emitted(runner_ns, workload, tmp_path)
@@ -75,7 +74,8 @@ def test_cronjob_is_accepted_and_its_command_completes_the_drill_in_cluster(
         ).status.token
         (tmp_path / "token").write_text(token)
         monkeypatch.setattr(incluster_config, "SERVICE_TOKEN_FILENAME", str(tmp_path / "token"))
-        monkeypatch.setattr(incluster_config, "SERVICE_CERT_FILENAME", str(CA))
+        ca = kubeconfig.parent / "pki" / "apiserver.crt"  # this control plane's, private or shared
+        monkeypatch.setattr(incluster_config, "SERVICE_CERT_FILENAME", str(ca))
         monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
         monkeypatch.setenv("KUBERNETES_SERVICE_PORT", api.configuration.host.rsplit(":", 1)[1])
         monkeypatch.setenv("GAMEDAY_STATE", str(tmp_path / "reports" / ".gameday-state"))
