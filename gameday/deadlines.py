@@ -107,13 +107,16 @@ class _Watchdog:
 
     def arm(self, seconds: float, action: Callable[[], None]) -> int:
         ticket = next(self._ids)
+        due = time.monotonic() + seconds
         with self._wake:
-            heapq.heappush(self._due, (time.monotonic() + seconds, ticket, action))
+            earliest = self._due[0][0] if self._due else None
+            heapq.heappush(self._due, (due, ticket, action))
             self._armed.add(ticket)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="deadlines", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            if earliest is None or due < earliest:  # else the watchdog wakes early enough
+                self._wake.notify()
         return ticket
 
     def disarm(self, ticket: int) -> None:
