@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.plugins.minimal import minimal_scenario
 
 HEAVY = ("kubernetes", "prometheus_api_client", "rich.table", "pandas")
 PROBE = """
@@ -55,21 +56,7 @@ def test_local_drill_imports_no_cluster_or_monitoring_client() -> None:
     assert not {m for m in HEAVY if m in modules}
 
 
-UNTEMPLATED = """\
-apiVersion: gameday/v1
-kind: Scenario
-metadata: {name: plain-kill, owner: sre, hypothesis: the web tier survives losing a replica}
-target: {kind: local, supervisor: "http://127.0.0.1:1/RPC2"}
-steady_state:
-  probes:
-    - {name: home, type: http, params: {url: "http://127.0.0.1:1/"}}
-slo:
-  - {name: availability, probe: home, availability: 90%}
-fault:
-  type: process-kill
-  params: {service: "web:*", count: 1}
-  duration: 2s
-"""
+UNTEMPLATED = minimal_scenario("plain-kill")
 
 
 def test_untemplated_scenario_does_not_import_the_sandbox(tmp_path: Path) -> None:
@@ -84,7 +71,7 @@ def test_untemplated_scenario_does_not_import_the_sandbox(tmp_path: Path) -> Non
 def test_templated_scenario_imports_the_sandbox(tmp_path: Path) -> None:
     """Negative control for the one above: the same file with one template does."""
     path = tmp_path / "templated.yaml"
-    path.write_text(UNTEMPLATED.replace('"http://127.0.0.1:1/"', '"http://127.0.0.1:{{ 1 }}/"'))
+    path.write_text(UNTEMPLATED.replace('"http://127.0.0.1:9/"', '"http://127.0.0.1:{{ 9 }}/"'))
     code, modules = loaded(path)
     assert code == 0
     assert "jinja2.sandbox" in modules

@@ -13,22 +13,9 @@ from pathlib import Path
 
 from gameday.plugins.registry import registry
 from tests.conftest import ROOT
+from tests.plugins.minimal import minimal_scenario
 
-SCENARIO = """\
-apiVersion: gameday/v1
-kind: Scenario
-metadata: {name: reporter-check, owner: sre, hypothesis: the web tier survives losing a replica}
-target: {kind: local, supervisor: "http://127.0.0.1:9/RPC2"}
-steady_state:
-  probes:
-    - {name: home, type: http, params: {url: "http://127.0.0.1:9/"}}
-slo:
-  - {name: availability, probe: home, availability: 90%}
-fault:
-  type: process-kill
-  params: {service: "web:*", count: 1}
-  duration: 2s
-"""
+SCENARIO = minimal_scenario("reporter-check")
 
 REPORTER = """
 class CsvReport:
