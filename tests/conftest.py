@@ -45,16 +45,21 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def lock_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Target locks are host-wide: each test session locks in its own directory, so two
-    sessions on one machine do not refuse each other's runs (subprocesses inherit it)."""
+    """Target locks are host-wide and the state directory (undo records, running-drill
+    markers) is per user: each test session gets its own of both, so it neither refuses
+    nor is confused by another session's runs, nor by what earlier runs on this machine
+    left in ~/.local/state (subprocesses inherit both)."""
     path = tmp_path_factory.mktemp("locks")
-    before = os.environ.get("GAMEDAY_LOCK_DIR")
+    state = tmp_path_factory.mktemp("state")
+    saved = {name: os.environ.get(name) for name in ("GAMEDAY_LOCK_DIR", "GAMEDAY_STATE")}
     os.environ["GAMEDAY_LOCK_DIR"] = str(path)
+    os.environ["GAMEDAY_STATE"] = str(state)
     yield path
-    if before is None:
-        os.environ.pop("GAMEDAY_LOCK_DIR", None)
-    else:
-        os.environ["GAMEDAY_LOCK_DIR"] = before
+    for name, before in saved.items():
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 @pytest.fixture(scope="session")

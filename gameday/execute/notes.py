@@ -8,6 +8,7 @@ note` finds the drill without being told where its reports go.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -17,6 +18,7 @@ from typing import Any
 
 from gameday.errors import UsageError
 from gameday.execute.journal import JournalWriter
+from gameday.execute.lock import is_alive, process_start
 from gameday.model.journal import Note
 from gameday.state import state_dir
 
@@ -32,23 +34,42 @@ def _running_dir() -> Path:
 
 def register(run_dir: Path) -> Path:
     marker = _running_dir() / run_dir.name
-    marker.write_text(json.dumps({"run_dir": str(run_dir.resolve()), "pid": os.getpid()}))
+    me = os.getpid()
+    marker.write_text(
+        json.dumps({"run_dir": str(run_dir.resolve()), "pid": me, "pid_start": process_start(me)})
+    )
     return marker
 
 
 def running_runs(pid: int | None = None) -> list[Path]:
-    """Run directories of drills running now (markers of dead runners are ignored); with
-    `pid`, only that runner's."""
+    """Run directories of drills running now; with `pid`, only that runner's. A marker
+    whose runner is gone (SIGKILLed, or its pid now belongs to another process) is
+    removed, so it can never make `gameday note` see two drills."""
     found = []
     for marker in sorted(_running_dir().iterdir()):
         try:
             data = json.loads(marker.read_text())
-            os.kill(int(data["pid"]), 0)
-        except (OSError, ValueError, KeyError):
+            runner, started = int(data["pid"]), data.get("pid_start")
+            written = marker.stat().st_mtime
+        except (OSError, ValueError, KeyError, TypeError):
             continue
-        if pid is None or int(data["pid"]) == pid:
+        if not _is_runner(runner, started, written):
+            with contextlib.suppress(OSError):
+                marker.unlink()
+            continue
+        if pid is None or runner == pid:
             found.append(Path(data["run_dir"]))
     return found
+
+
+def _is_runner(pid: int, started: object, written: float) -> bool:
+    """Whether `pid` is still the runner that wrote a marker at `written`. Markers from
+    before `pid_start` was recorded: a process that started after the marker was
+    written cannot have written it."""
+    if isinstance(started, int | float):
+        return is_alive(pid, started)
+    now = process_start(pid)
+    return now is not None and now <= written + 1
 
 
 def add_note(text: str, author: str, run_dir: Path | None = None) -> Path:
