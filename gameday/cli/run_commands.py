@@ -59,6 +59,12 @@ def run(
         "--in-cluster",
         help="Kubernetes targets use this pod's service account (scheduled runs).",
     ),
+    approval_timeout: str = typer.Option(
+        "15m",
+        "--approval-timeout",
+        help="How long the go for each scenario is waited for; no answer is no go "
+        "(the scenario is not run, nothing is injected).",
+    ),
     revert_deadline: str | None = typer.Option(
         None,
         "--revert-deadline",
@@ -80,6 +86,7 @@ def run(
         confirm=confirm,
         in_cluster=in_cluster,
         revert_deadline=_duration_option("--revert-deadline", revert_deadline),
+        approval_timeout=_duration_option("--approval-timeout", approval_timeout),
         **({"operator": operator} if operator else {}),
     )
     raise typer.Exit(

@@ -170,8 +170,10 @@ class Manual:
                 "manual step needs an operator: run on a terminal, or pass --auto-approve",
             )
         start = time.monotonic()
-        done = ctx.ask(params.instructions)
+        done = ctx.ask(params.instructions, timeout)
         took = time.monotonic() - start
+        if done is None:
+            return StepOutcome(False, f"no answer from the operator within {timeout:g}s")
         return StepOutcome(
             done, f"operator {'completed' if done else 'declined'} after {took:.1f}s"
         )

@@ -21,6 +21,8 @@ class RunOptions:
     """Who gives the go for each scenario (journaled with every approval)."""
     in_cluster: bool = False
     """Kubernetes targets use the pod's service account, whatever context they name."""
+    approval_timeout: float = 900.0
+    """Seconds the facilitator's go is waited for; no answer is no go (nothing injected)."""
     revert_deadline: float | None = None
     """Seconds a revert is retried before the undo is left pending for `gameday recover`
     and the scenario ends as an error; None: `deadlines.revert()` (60 s)."""

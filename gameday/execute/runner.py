@@ -238,12 +238,15 @@ class ScenarioRun(Recovering):
             touched = ", ".join(planned.targets[:10]) + (
                 " ..." if len(planned.targets) > 10 else ""
             )
-            go = self.view.ask(
+            answer = self.view.ask(
                 f"{self.s.name}: {self.s.fault.type} for {self.s.fault.duration:g}s will touch "
                 f"{len(planned.targets)}: {touched}",
                 question="go?",
+                timeout=self.options.approval_timeout,
             )
-            by = self.options.operator
+            go, by = bool(answer), self.options.operator
+            if answer is None:
+                by = f"nobody: no answer within {self.options.approval_timeout:g}s"
         else:
             by, go = f"{self.options.operator} (unattended: no terminal)", True
         self.write(j.Approval(scenario=self.s.name, by=by, go=go))

@@ -52,8 +52,8 @@ class StepRunner:
     def injections(self) -> list[Injection]:
         return self._injections()
 
-    def ask(self, prompt: str) -> bool:
-        return self.view.ask(prompt)
+    def ask(self, prompt: str, timeout: float | None = None) -> bool | None:
+        return self.view.ask(prompt, timeout=timeout)
 
     def _run_one(self, step: Step, section: str) -> StepOutcome:
         timeout = step.timeout

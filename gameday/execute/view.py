@@ -4,6 +4,9 @@ timestamped lines otherwise. Both are fed the same events by the runner."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import select
+import sys
 import threading
 import time
 from collections import deque
@@ -30,9 +33,37 @@ class View(Protocol):
 
     def log(self, text: str) -> None: ...
 
-    def ask(self, prompt: str, question: str = "done?") -> bool: ...
+    def ask(
+        self, prompt: str, question: str = "done?", timeout: float | None = None
+    ) -> bool | None:
+        """The operator's yes or no; None when nobody answered within `timeout` seconds
+        (or the terminal closed): a run never waits for ever with a fault in place."""
+        ...
 
     def close(self) -> None: ...
+
+
+def read_answer(console: Console, prompt: str, timeout: float | None) -> bool | None:
+    """Prints `prompt` and reads one line from the terminal for at most `timeout` seconds.
+    An empty line is yes (the default); no line in time, or end of input, is None."""
+    console.print(prompt, end="")
+    fd = sys.stdin.fileno()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            console.print()
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1024)
+        if not chunk:
+            console.print()
+            return None
+        line += chunk
+    return line.decode(errors="replace").strip().lower() in ("", "y", "yes")
 
 
 class PlainView:
@@ -71,9 +102,10 @@ class PlainView:
     def log(self, text: str) -> None:
         self.console.print(f"{time.strftime('%H:%M:%S')} {text}", highlight=False, soft_wrap=True)
 
-    def ask(self, prompt: str, question: str = "done?") -> bool:
-        answer = self.console.input(f"{escape(prompt)}\n\\[{question} y/n] ")
-        return answer.strip().lower() in ("", "y", "yes")
+    def ask(
+        self, prompt: str, question: str = "done?", timeout: float | None = None
+    ) -> bool | None:
+        return read_answer(self.console, f"{escape(prompt)}\n\\[{question} y/n] ", timeout)
 
     def close(self) -> None:
         pass
@@ -106,13 +138,16 @@ class LiveView:
     def log(self, text: str) -> None:
         self._live.console.print(f"{time.strftime('%H:%M:%S')} {text}")
 
-    def ask(self, prompt: str, question: str = "done?") -> bool:
+    def ask(
+        self, prompt: str, question: str = "done?", timeout: float | None = None
+    ) -> bool | None:
         self._live.stop()
         try:
-            answer = self.console.input(f"[bold]{escape(prompt)}[/]\n\\[{question} y/n] ")
+            return read_answer(
+                self.console, f"[bold]{escape(prompt)}[/]\n\\[{question} y/n] ", timeout
+            )
         finally:
             self._live.start()
-        return answer.strip().lower() in ("", "y", "yes")
 
     def _render(self) -> Group:
         countdown = ""
@@ -169,8 +204,10 @@ class RedactingView:
     def log(self, text: str) -> None:
         self.inner.log(self.scrub(text))
 
-    def ask(self, prompt: str, question: str = "done?") -> bool:
-        return self.inner.ask(self.scrub(prompt), question)
+    def ask(
+        self, prompt: str, question: str = "done?", timeout: float | None = None
+    ) -> bool | None:
+        return self.inner.ask(self.scrub(prompt), question, timeout)
 
     def close(self) -> None:
         self.inner.close()

@@ -65,10 +65,12 @@ class LiveServer:
                 web.post("/answer", self._answer),
             ]
         )
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=1.0
+        )
         try:
             self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, self.host, self.port, shutdown_timeout=1.0)
+            site = web.TCPSite(self._runner, self.host, self.port)
             self._loop.run_until_complete(site.start())
             self.port = int(self._runner.addresses[0][1])  # the real one when 0 was asked
         except OSError as exc:

@@ -22,6 +22,9 @@ from gameday.plugins.protocols import Sample
 TOKEN_ENV = {OBSERVER: "GAMEDAY_LIVE_TOKEN", FACILITATOR: "GAMEDAY_LIVE_FACILITATOR_TOKEN"}
 
 
+NOBODY = "nobody (no answer in time)"
+
+
 @dataclass(frozen=True)
 class Address:
     host: str
@@ -88,10 +91,15 @@ class WebView:
         self.inner.log(text)
         self.hub.add_log(Text.from_markup(text).plain)
 
-    def ask(self, prompt: str, question: str = "done?") -> bool:
+    def ask(
+        self, prompt: str, question: str = "done?", timeout: float | None = None
+    ) -> bool | None:
         asked = self.hub.ask(prompt, question)
         self.inner.log(f"waiting for the facilitator in the live view ({self.url}): {prompt}")
-        asked.answered.wait()
+        if not asked.answered.wait(timeout) and self.hub.answer(asked.id, False, NOBODY):
+            # closed on every page; an answer that raced the timeout wins instead
+            self.log(f"no answer in the live view within {timeout:g}s: {prompt}")
+            return None
         answer = "yes" if asked.go else "no"
         self.log(f"{asked.by} answered {answer} in the live view")
         self._note(asked.by, f"answered {answer} to: {prompt}")

@@ -215,7 +215,10 @@ class ActionContext(Protocol):
         """What this scenario's fault has injected and not yet reverted."""
         ...
 
-    def ask(self, prompt: str) -> bool: ...
+    def ask(self, prompt: str, timeout: float | None = None) -> bool | None:
+        """The operator's yes or no to `prompt`; None if nobody answered within
+        `timeout` seconds (a step must not wait past its own timeout)."""
+        ...
 
 
 class ActionPlugin(Protocol):

@@ -5,13 +5,18 @@ reach the report."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
 import select
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import psutil
+import pytest
 
 from gameday.demo.stack import DemoStack
 from tests.cli.helpers import GAMEDAY, gameday
@@ -57,25 +62,55 @@ class Terminal:
                     break
         return self.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
 
+    def close(self) -> None:
+        """A runner the test left waiting (it failed half way) is stopped as an operator
+        would (SIGTERM reverts and releases the target lock), killed if it hangs."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        os.close(self.master)
 
-def test_facilitated_drill_in_a_terminal(stack: DemoStack, tmp_path: Path) -> None:
+
+@pytest.fixture
+def terminal() -> Iterator[Callable[[list[str]], Terminal]]:
+    opened: list[Terminal] = []
+
+    def open_terminal(argv: list[str]) -> Terminal:
+        opened.append(Terminal(argv))
+        return opened[-1]
+
+    yield open_terminal
+    for term in opened:
+        term.close()
+
+
+def facilitated(stack: DemoStack, tmp_path: Path, scenario: Path, *extra: str) -> list[str]:
     p = stack.params()
-    term = Terminal(
-        [
-            GAMEDAY,
-            "run",
-            str(DATA / "local" / "facilitated.yaml"),
-            "--live",
-            "--operator",
-            "alex",
-            "--reports",
-            str(tmp_path),
-            "--set",
-            f"frontend_url={p['frontend_url']}",
-            "--set",
-            f"supervisor_url={p['supervisor_url']}",
-        ]
-    )
+    return [
+        GAMEDAY,
+        "run",
+        str(scenario),
+        "--live",
+        "--operator",
+        "alex",
+        "--reports",
+        str(tmp_path),
+        "--set",
+        f"frontend_url={p['frontend_url']}",
+        "--set",
+        f"supervisor_url={p['supervisor_url']}",
+        *extra,
+    ]
+
+
+def test_facilitated_drill_in_a_terminal(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    term = terminal(facilitated(stack, tmp_path, DATA / "local" / "facilitated.yaml"))
     term.expect(r"process-pause for 4s will touch 1")
     term.expect(r"\[go\? y/n\]")
     term.send("y\r")
@@ -103,3 +138,51 @@ def test_facilitated_drill_in_a_terminal(stack: DemoStack, tmp_path: Path) -> No
 def test_note_without_a_running_drill_is_a_clear_error(tmp_path: Path) -> None:
     done = gameday("note", "hello", "--run", str(tmp_path))
     assert done.returncode == 2 and "is not a run directory" in done.stdout + done.stderr
+
+
+def journal(tmp_path: Path, name: str) -> list[dict[str, object]]:
+    (run_dir,) = tmp_path.glob(f"{name}/*")
+    lines = (run_dir / "journal.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_no_go_in_time_is_no_go_and_nothing_is_injected(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    scenario = DATA / "local" / "facilitated-pause.yaml"
+    term = terminal(facilitated(stack, tmp_path, scenario, "--approval-timeout", "2s"))
+    term.expect(r"\[go\? y/n\]")
+    code = term.wait(60)  # nobody answers
+    events = journal(tmp_path, "facilitated-pause")
+    (approval,) = [e for e in events if e["type"] == "approval"]
+    assert approval["go"] is False and "no answer within 2s" in str(approval["by"])
+    assert not [e for e in events if e["type"] == "injection-applied"], "nothing injected"
+    assert code == 1, term.seen[-2000:]  # not run: the drill did not pass
+    assert "not-run" in term.seen and "no go from the facilitator" in term.seen
+
+
+def test_an_unanswered_manual_step_fails_and_the_fault_is_reverted(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    text = (DATA / "local" / "facilitated-pause.yaml").read_text()
+    assert "timeout: 2m" in text
+    scenario = tmp_path / "facilitated-pause.yaml"
+    scenario.write_text(text.replace("timeout: 2m", "timeout: 3s"))
+    term = terminal(facilitated(stack, tmp_path, scenario))
+    term.expect(r"\[go\? y/n\]")
+    term.send("y\r")
+    term.expect(r"\[panel 3\] and confirm traffic is back", timeout=60)
+    started = time.monotonic()
+    code = term.wait(60)  # nobody answers the manual step
+    assert time.monotonic() - started < 30, "the runner waited past the step's timeout"
+    events = journal(tmp_path, "facilitated-pause")
+    (manual,) = [
+        e for e in events if e["type"] == "step-end" and e["name"] == "on-call checks the dashboard"
+    ]
+    assert manual["ok"] is False and "no answer from the operator within 3s" in str(
+        manual["detail"]
+    )
+    assert [e for e in events if e["type"] == "injection-reverted"], "the pause was undone"
+    assert code == 5, term.seen[-2000:]  # recovery failed: documented exit code 5
+    (frontend,) = [i for i in stack.rpc().supervisor.getAllProcessInfo() if i["name"] == "frontend"]
+    assert psutil.Process(frontend["pid"]).status() != psutil.STATUS_STOPPED

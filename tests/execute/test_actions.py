@@ -28,9 +28,10 @@ class Context:
 
     auto_approve: bool = False
     interactive: bool = False
-    answers: list[bool] = field(default_factory=list)
+    answers: list[bool | None] = field(default_factory=list)
     series: dict[str, list[Sample]] = field(default_factory=dict)
     prompts: list[str] = field(default_factory=list)
+    timeouts: list[float | None] = field(default_factory=list)
 
     def samples(self, probe: str) -> list[Sample]:
         return self.series.get(probe, [])
@@ -38,8 +39,9 @@ class Context:
     def target(self) -> Any:
         return None
 
-    def ask(self, prompt: str) -> bool:
+    def ask(self, prompt: str, timeout: float | None = None) -> bool | None:
         self.prompts.append(prompt)
+        self.timeouts.append(timeout)
         return self.answers.pop(0)
 
 
@@ -82,6 +84,9 @@ def test_manual_step_needs_an_operator_or_auto_approve() -> None:
         and "completed after" in done.detail
     )
     assert not Manual().run(params, Context(interactive=True, answers=[False]), 60).ok
+    assert ctx.timeouts == [60], "the operator is waited for no longer than the step's timeout"
+    silent = Manual().run(params, Context(interactive=True, answers=[None]), 45)
+    assert not silent.ok and silent.detail == "no answer from the operator within 45s"
 
 
 def test_http_action_against_a_closed_port_fails_clearly() -> None:

@@ -112,7 +112,9 @@ def test_the_live_view_sees_sample_details_masked() -> None:
             seen.append(sample)
 
         def log(self, text: str) -> None: ...
-        def ask(self, prompt: str, question: str = "done?") -> bool:
+        def ask(
+            self, prompt: str, question: str = "done?", timeout: float | None = None
+        ) -> bool | None:
             return True
 
         def close(self) -> None: ...
