@@ -108,18 +108,32 @@ class AlertWatch:
         pass
 
 
+BLIND_AFTER = 10.0
+"""Seconds a PromQL stop condition may be unreadable before it counts as tripped: a
+Prometheus blip never aborts a drill, a Prometheus that stays down does (the safety net
+is blind, so the fault is reverted: fail safe, as a health check that cannot be
+evaluated halts an attack)."""
+
+
 class PromqlCondition:
-    def __init__(self, client: Any, expr: str):
-        self.client, self.expr = client, expr
+    def __init__(self, client: Any, expr: str, blind_after: float = BLIND_AFTER):
+        self.client, self.expr, self.blind_after = client, expr, blind_after
+        self._unreadable_since: float | None = None
 
     def sample(self, t: float) -> Sample:
         start = time.monotonic()
         try:
             found = self.client.instant(self.expr, time.time())
-        except GamedayError as exc:  # unreadable is not "bad": never abort on a Prometheus blip
-            return Sample(
-                t, True, time.monotonic() - start, None, f"unreadable: {exc.message[:150]}"
+        except GamedayError as exc:
+            since = self._unreadable_since = (
+                t if self._unreadable_since is None else self._unreadable_since
             )
+            blind = t - since >= self.blind_after
+            detail = f"unreadable for {t - since:.0f}s: {exc.message[:150]}"
+            if blind:
+                detail = "the stop condition cannot be checked: Prometheus " + detail
+            return Sample(t, not blind, time.monotonic() - start, None, detail)
+        self._unreadable_since = None
         detail = (
             f"{len(found)} series match {self.expr}" if found else f"no series match {self.expr}"
         )

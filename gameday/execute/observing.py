@@ -143,6 +143,7 @@ class Observing(ScenarioState):
                 self.abort_reason = (
                     f"abort_when tripped: {probe} {bad}/{len(window)} failing "
                     f"over {condition.window:g}s"
+                    + (f" ({sample.detail})" if sample.detail and not sample.ok else "")
                 )
                 self.write(
                     j.AbortCondition(

@@ -9,13 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gameday.demo.stack import DemoStack
+from gameday.execute.alerts import BLIND_AFTER
 from gameday.execute.journal import JOURNAL, read_records
 from gameday.execute.recover import outstanding
 from gameday.score import score_journal
 from tests.conftest import DATA
-from tests.deadlines.harness import env, record, run_freezing, thawed_afterwards
+from tests.deadlines.harness import (
+    env,
+    record,
+    run_freezing,
+    thawed_afterwards,
+    write_scenario,
+)
 from tests.monitoring.conftest import Monitoring
 
 CONNECT, READ, ALERT_READ = 1.0, 2.0, 1.5
@@ -109,3 +117,38 @@ def test_alert_source_frozen_mid_fault_then_back(
     assert alerts["StoreDataCorrupted"] == "unknown", scored.alerts
     assert not any(r.startswith("monitoring gap") for r in scored.reasons), scored.reasons
     assert any(r.startswith("detection unknown: alert StoreDataCorrupted") for r in scored.reasons)
+
+
+def test_a_stop_condition_that_stays_unreadable_reverts_the_fault(
+    stack: DemoStack, monitoring: Monitoring, tmp_path: Path
+) -> None:
+    """Fail safe: a PromQL stop condition that cannot be read for BLIND_AFTER seconds
+    trips (the safety net is blind); a blip shorter than that does not (the frozen tests
+    above thaw within it and are not aborted)."""
+    scenario = yaml.safe_load((DATA / "local" / "promql-abort.yaml").read_text())
+    scenario["abort_when"] = [{"promql": "vector(1) < 0", "for": "2s"}]  # never true
+    path = write_scenario(tmp_path / "blind.yaml", scenario)
+    p = stack.params()
+    sets = {
+        "frontend_url": p["frontend_url"],
+        "supervisor_url": p["supervisor_url"],
+        "prometheus_url": monitoring.prometheus,
+    }
+    prometheus = [monitoring.processes[1].pid]
+    with thawed_afterwards(prometheus):
+        hung = run_freezing(
+            path,
+            tmp_path / "reports",
+            timeouts(tmp_path),
+            record("injection-applied"),
+            prometheus,
+            args=tuple(a for k, v in sets.items() for a in ("--set", f"{k}={v}")),
+            case="prometheus frozen under a stop condition",
+        )
+    assert hung.end["outcome"] == "aborted", hung.end
+    assert "the stop condition cannot be checked" in hung.end["reason"], hung.end
+    applied = hung.of("injection-applied")[0]["t"]
+    reverted = hung.of("injection-reverted")[0]["t"]
+    budget = BLIND_AFTER + 2.0 + CONNECT + READ + GRACE  # blind, then `for`, one slow read
+    assert reverted - applied < budget, f"reverted {reverted - applied:.1f}s after injection"
+    assert outstanding(hung.run_dir) == []
