@@ -4,6 +4,7 @@ directory tree, and the audit arithmetic."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -38,6 +39,42 @@ def test_command_fault_selects_injects_and_reverts_idempotently(tmp_path: Path) 
     fault.revert(applied, None)
     fault.revert(applied, None)  # twice is harmless
     assert not marker.exists()
+
+
+def test_command_fault_env_is_kept_out_of_the_undo_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Env values may be secrets and undo data is journaled unmasked: they go to a
+    private state file (0600) the revert reads back, and that file goes with the revert."""
+    monkeypatch.setenv("GAMEDAY_STATE", str(tmp_path / "state"))
+    marker, secret = tmp_path / "marker", "s3cr3t-Pa55"
+    check = 'test "$DB_PASSWORD" = "$(cat "$1")" && '  # the expected value from a file
+    expected = tmp_path / "expected"
+    expected.write_text(secret)
+    params = CommandFaultParams(
+        inject=["sh", "-c", check + 'touch "$0"', str(marker), str(expected)],
+        revert=["sh", "-c", check + 'rm -f "$0"', str(marker), str(expected)],
+        env={"DB_PASSWORD": secret},
+    )
+    fault = CommandFault()
+    planned = fault.select(params, None)
+    assert secret not in json.dumps(planned.undo), planned.undo
+    saved = Path(planned.undo["env_saved"])
+    assert not saved.exists(), "planning writes nothing (dry runs plan too)"
+    applied = fault.inject(planned, params, None)
+    assert marker.exists() and saved.stat().st_mode & 0o077 == 0
+    fault.revert(applied, None)  # fails unless the revert got the password back
+    assert not marker.exists() and not saved.exists()
+    fault.revert(applied, None)  # twice is harmless
+
+
+def test_a_crash_before_the_env_was_saved_reverts_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAMEDAY_STATE", str(tmp_path / "state"))
+    params = CommandFaultParams(inject=["true"], revert=["sh", "-c", "exit 9"], env={"TOKEN": "t"})
+    fault = CommandFault()
+    fault.revert(fault.select(params, None), None)  # inject never ran: no revert command
 
 
 def test_command_fault_failures_are_errors_with_the_output(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import pwd
 import subprocess
+import uuid
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -20,6 +22,7 @@ from gameday.errors import TargetError
 from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration
+from gameday.state import private_path, read_private, write_private
 
 OUTPUT_LIMIT = 2000
 """Characters of a command's output kept as evidence in the journal."""
@@ -52,7 +55,12 @@ class CommandFaultParams(PluginParams):
         None, description="Run the commands as this user (gameday must be root to switch)."
     )
     cwd: str | None = Field(None, description="Working directory of the commands.")
-    env: dict[str, str] = Field({}, description="Extra environment variables.")
+    env: dict[str, str] = Field(
+        {},
+        description="Extra environment variables: the place for secrets (not argv, which "
+        "is journaled and visible in ps). Never journaled: the revert reads them back from a "
+        "private state file (0600) written just before `inject` runs.",
+    )
     timeout: Duration = Field(60.0, description="Seconds each command may take.")
     expect_exit: int = Field(0, description="Exit status that counts as success.")
     revert_after_recovery: bool = Field(
@@ -118,7 +126,10 @@ class CommandFault:
             "revert": params.revert,
             "user": params.user,
             "cwd": params.cwd,
-            "env": params.env,
+            # the values may be secrets: journaled only as the private file they go to
+            "env_saved": str(private_path("undo", f"command-env-{uuid.uuid4().hex}.json"))
+            if params.env
+            else None,
             "timeout": params.timeout,
             "expect_exit": params.expect_exit,
         }
@@ -140,6 +151,9 @@ class CommandFault:
         return Injection(self.name, lines, undo=undo, evidence={"select_output": output})
 
     def inject(self, injection: Injection, params: CommandFaultParams, target: object) -> Injection:
+        saved = injection.undo.get("env_saved")
+        if saved:  # before the inject command: its revert needs the same environment
+            write_private(Path(saved), params.env)
         status, output = run_argv(
             params.inject,
             user=params.user,
@@ -179,11 +193,17 @@ class CommandFault:
         undo = injection.undo
         if not undo:
             return
+        env = dict(undo.get("env") or {})  # journals written before env_saved
+        saved = Path(undo["env_saved"]) if undo.get("env_saved") else None
+        if saved is not None:
+            if not saved.exists():
+                return  # written before inject ran, so the crash came before it
+            env = read_private(saved)
         status, output = run_argv(
             list(undo["revert"]),
             user=undo.get("user"),
             cwd=undo.get("cwd"),
-            env=dict(undo.get("env") or {}),
+            env=env,
             timeout=float(undo.get("timeout", 60.0)),
         )
         if status != undo.get("expect_exit", 0):
@@ -191,3 +211,5 @@ class CommandFault:
                 f"the revert command {undo['revert'][0]} exited {status}: {output.strip()[-300:]}",
                 hint="run it by hand: " + " ".join(undo["revert"]),
             )
+        if saved is not None:
+            saved.unlink(missing_ok=True)
