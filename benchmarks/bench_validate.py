@@ -9,10 +9,12 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
+from gameday.errors import Problem
 from gameday.validate import check_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,11 +35,11 @@ def generate(folder: Path) -> list[Path]:
     return paths
 
 
-def best_of(runs: int, action: object) -> float:
+def best_of(runs: int, action: Callable[[], object]) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        action()  # type: ignore[operator]
+        action()
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -49,7 +51,7 @@ def main() -> int:
         paths = generate(folder)
         check_paths([paths[0]])  # warm up: plugin discovery, first imports
         baseline = best_of(3, lambda: [yaml.load(p.read_text(), Loader=loader) for p in paths])
-        results: list[tuple[int, list[object]]] = []
+        results: list[tuple[int, list[Problem]]] = []
         gameday_time = best_of(3, lambda: results.append(check_paths([folder])))
         count, problems = results[-1]
     assert count == FILES and problems == [], problems[:3]

@@ -31,6 +31,7 @@ import urllib.request
 import xmlrpc.client
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "benchmarks" / "ctk"
@@ -119,7 +120,8 @@ class System:
 
     def pid(self, name: str) -> int:
         rpc = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.rpc_port}/RPC2")
-        return int(rpc.supervisor.getProcessInfo(name)["pid"])
+        info = cast("dict[str, Any]", rpc.supervisor.getProcessInfo(name))  # an XML-RPC struct
+        return int(info["pid"])
 
     def stop(self) -> None:
         try:
@@ -330,7 +332,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     def med(tool: str, what: str) -> float:
-        return statistics.median(getattr(c, what) for c in results[tool])
+        return float(statistics.median(getattr(c, what) for c in results[tool]))
 
     print(
         f"vs-chaostoolkit: {ROUNDS} alternating rounds, 3 probes at {RATE:g} Hz for {DURATION:g}s"

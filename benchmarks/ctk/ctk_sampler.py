@@ -15,6 +15,9 @@ import urllib.parse
 
 def sample(url: str, rate: float = 10.0, duration: float = 20.0) -> dict[str, int]:
     parts = urllib.parse.urlsplit(url)
+    host = parts.hostname
+    if host is None:
+        raise ValueError(f"no host in the URL to sample: {url!r}")
     every = 1.0 / rate
     start = time.monotonic()
     ok = failed = 0
@@ -26,7 +29,7 @@ def sample(url: str, rate: float = 10.0, duration: float = 20.0) -> dict[str, in
         delay = due - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=1.0)
+        conn = http.client.HTTPConnection(host, parts.port, timeout=1.0)
         try:
             conn.request("GET", parts.path or "/")
             response = conn.getresponse()

@@ -24,6 +24,7 @@ from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
 from tests.ci.test_ci_examples import CI, gitlab_lines, workflow
+from tests.kubernetes.model import known
 
 NOT_HERE = ("curl ", "chmod ", "apt-get ", "kind create cluster", "sed -i", "python -m pip install")
 
@@ -169,9 +170,9 @@ def test_two_teams_apply_their_rbac_side_by_side(kubectl: Path, kubeconfig: Path
                     ),
                 )
             )
-            assert auth.create_subject_access_review(review).status.allowed, team
+            assert known(auth.create_subject_access_review(review).status).allowed, team
             binding = rbac.read_cluster_role_binding(f"gameday-namespace-reader-{team}")
-            assert [s.namespace for s in binding.subjects] == [team]
+            assert [s.namespace for s in known(binding.subjects)] == [team]
     finally:
         for team in teams:
             cleanup(api, team)

@@ -4,6 +4,7 @@ cluster-scoped objects (the cluster-side proof is in tests/ci/test_ci_commands.p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -32,7 +33,7 @@ def test_schedule_takes_the_image_from_project_settings(tmp_path: Path) -> None:
     assert container["image"] == "registry.example.com/sre/gameday:0.1.0"
 
 
-def cluster_scoped(namespace: str, *flags: str) -> dict[str, dict[str, object]]:
+def cluster_scoped(namespace: str, *flags: str) -> dict[str, dict[str, Any]]:
     done = gameday("rbac", "--namespace", namespace, *flags)
     assert done.returncode == 0, done.stderr
     docs = [d for d in yaml.safe_load_all(done.stdout) if d]

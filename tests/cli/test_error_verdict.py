@@ -24,7 +24,7 @@ def test_an_unreachable_supervisor_is_an_error_not_a_fail(tmp_path: Path) -> Non
         "--set", f"supervisor_url=http://127.0.0.1:{port}/RPC2",
         "--set", f"frontend_url=http://127.0.0.1:{closed_port()}/",
     )  # fmt: skip
-    assert done.returncode == ExitCode.ERROR == 6, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode == ExitCode.ERROR.value == 6, done.stdout[-2000:] + done.stderr[-2000:]
     (report,) = tmp_path.glob("store-outage/*/report.json")
     data = json.loads(report.read_text())
     (s,) = data["scenarios"]

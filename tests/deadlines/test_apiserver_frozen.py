@@ -33,6 +33,7 @@ from tests.deadlines.harness import (
     thawed_afterwards,
     write_scenario,
 )
+from tests.kubernetes.model import known
 from tests.kubernetes.workloads import create_web
 
 CLUSTER = str(ROOT / "scripts" / "cluster")
@@ -115,12 +116,12 @@ def web(private_cluster: Private) -> str:
 
 def available(cluster: Private, namespace: str) -> int:
     status = client.AppsV1Api(cluster.api).read_namespaced_deployment("web", namespace).status
-    return int(status.available_replicas or 0)
+    return int(known(status).available_replicas or 0)
 
 
 def wanted(cluster: Private, namespace: str) -> int:
     spec = client.AppsV1Api(cluster.api).read_namespaced_deployment("web", namespace).spec
-    return int(spec.replicas)
+    return known(spec.replicas)
 
 
 def scale_to_zero(cluster: Private, namespace: str) -> dict[str, Any]:

@@ -199,7 +199,7 @@ def test_audit_arithmetic() -> None:
     assert (a.acknowledged, a.missing) == (9, 2)  # 5 and 6
     assert (a.first_missing_seq, a.last_missing_seq) == (5, 6)
     assert a.lost_span == pytest.approx(0.25 - 0.20 + 0.05)  # t(6) - t(5) + one interval
-    assert (a.restore_point_seq, a.restore_point_t) == (4, pytest.approx(0.15))
+    assert a.restore_point_seq == 4 and a.restore_point_t == pytest.approx(0.15)
     assert a.lost_ranges == 1 and a.out_of_order == 1 and a.unacknowledged_kept == 1
     holes = audit_records(acked, [1, 3, 5, 8], every=0.05, writer="w", store="t", attempted=10)
     assert holes.lost_ranges == 4 and holes.restore_point_seq == 1  # 2 | 4 | 6 | 9-10

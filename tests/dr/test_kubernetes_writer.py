@@ -22,6 +22,7 @@ from gameday.targets.kubernetes.writer import LABEL, K8sWriter, K8sWriterParams
 from gameday.validate import load
 from tests.conftest import DATA
 from tests.kubernetes.conftest import api, kubeconfig  # noqa: F401 (fixtures)
+from tests.kubernetes.model import known
 
 EVERY = 0.2
 
@@ -33,7 +34,7 @@ def test_namespace_restore_reports_the_rpo_of_its_records(
 ) -> None:
     core = client.CoreV1Api(api)
     namespace = f"gd-dr-{uuid.uuid4().hex[:6]}"
-    core.create_namespace({"metadata": {"name": namespace}})
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace)))
     try:
         subject = load(
             DATA / "dr" / "k8s-namespace-writer.yaml",
@@ -53,7 +54,7 @@ def test_namespace_restore_reports_the_rpo_of_its_records(
         found = core.list_namespaced_config_map(
             namespace, label_selector=f"{LABEL}={audit['writer']}"
         )
-        present = {int(item.data["seq"]) for item in found.items}
+        present = {int(known(item.data)["seq"]) for item in found.items}
         lost = sorted(seq for seq in acked if seq not in present)
         truth = acked[lost[-1]] - acked[lost[0]] + EVERY if lost else 0.0
         print(
@@ -72,7 +73,7 @@ def test_the_writer_removes_its_records_when_it_closes(
 ) -> None:
     core = client.CoreV1Api(api)
     namespace = f"gd-dr-{uuid.uuid4().hex[:6]}"
-    core.create_namespace({"metadata": {"name": namespace}})
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace)))
     target = KubernetesTarget().connect(
         KubernetesParams(kubeconfig=str(kubeconfig), context="gameday-test", namespace=namespace)
     )

@@ -19,7 +19,7 @@ from gameday.execute.actions import (
     WaitFor,
     WaitForParams,
 )
-from gameday.plugins.protocols import Sample
+from gameday.plugins.protocols import Injection, Sample
 
 
 @dataclass
@@ -32,12 +32,16 @@ class Context:
     series: dict[str, list[Sample]] = field(default_factory=dict)
     prompts: list[str] = field(default_factory=list)
     timeouts: list[float | None] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
 
     def samples(self, probe: str) -> list[Sample]:
         return self.series.get(probe, [])
 
     def target(self) -> Any:
         return None
+
+    def injections(self) -> list[Injection]:
+        return []
 
     def ask(self, prompt: str, timeout: float | None = None) -> bool | None:
         self.prompts.append(prompt)

@@ -90,9 +90,12 @@ def test_disk_full_mid_run_reverts_at_once_and_loses_nothing(
     stack: DemoStack, small_disk: Path, tmp_path: Path
 ) -> None:
     spill = tmp_path / "spill"
+
+    def journals() -> list[Path]:
+        return list(small_disk.glob("pause-frontend/*/journal.jsonl"))
+
     proc = _run(stack, small_disk, spill, 64 * 1024, "30s")
     try:
-        journals = lambda: list(small_disk.glob("pause-frontend/*/journal.jsonl"))  # noqa: E731
         assert wait_until(
             lambda: bool(journals()) and '"injection-applied"' in journals()[0].read_text(),
             30,

@@ -39,7 +39,11 @@ def demo_leftovers() -> set[str]:
 
 
 def listening_ports() -> set[int]:
-    return {c.laddr.port for c in psutil.net_connections("tcp") if c.status == psutil.CONN_LISTEN}
+    return {
+        c.laddr.port
+        for c in psutil.net_connections("tcp")
+        if c.status == psutil.CONN_LISTEN and c.laddr  # a listening socket has an address
+    }
 
 
 def test_demo_runs_the_drill_reports_and_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -243,7 +243,7 @@ def test_a_forged_kubernetes_undo_record_is_refused_before_any_request(
 
 def test_live_runner_is_pid_and_start_time(tmp_path: Path) -> None:
     me = os.getpid()
-    cases = {
+    cases: dict[str, tuple[list[j.Record], bool]] = {
         "alive": ([j.RunStart(pid=me, pid_start=process_start(me))], True),
         "pid reused": ([j.RunStart(pid=me, pid_start=(process_start(me) or 0) - 50)], False),
         "finished": ([j.RunStart(pid=me, pid_start=process_start(me)), j.RunEnd()], False),

@@ -198,7 +198,8 @@ SET_VALUES: list[str] = [
 @st.composite
 def overrides(draw: st.DrawFn, doc: dict[str, Any]) -> list[str]:
     """`--set` arguments: hostile values for the params the file declares (or new ones)."""
-    params = doc.get("params") if isinstance(doc.get("params"), dict) else {}
+    declared = doc.get("params")
+    params = declared if isinstance(declared, dict) else {}
     names = [*sorted(str(k) for k in params), "extra", "nested.key"]
     chosen = draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
     return [f"{n}={draw(st.sampled_from(SET_VALUES))}" for n in chosen]

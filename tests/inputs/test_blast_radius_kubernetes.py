@@ -19,12 +19,13 @@ from gameday.execute.runner import RunOptions
 from gameday.execute.view import PlainView
 from gameday.validate import load
 from tests.kubernetes.conftest import api, kubeconfig, workload  # noqa: F401
+from tests.kubernetes.model import known, meta
 from tests.kubernetes.test_shipped_scenarios import healthy_url  # noqa: F401
 
 
 def pod_uids(api_client: Any, namespace: str) -> set[str]:
     pods = client.CoreV1Api(api_client).list_namespaced_pod(namespace, label_selector="app=web")
-    return {p.metadata.uid for p in pods.items}
+    return {known(meta(p).uid) for p in pods.items}
 
 
 def scenario(tmp: Path, namespace: str, url: str, cap: str) -> Path:

@@ -24,6 +24,7 @@ from gameday.execute.view import PlainView
 from gameday.validate import load
 from tests.conftest import ROOT
 from tests.kubernetes.conftest import api, kubeconfig, workload  # noqa: F401
+from tests.kubernetes.model import json_object, known, meta, name_of
 from tests.kubernetes.test_cluster_faults import make_config
 from tests.kubernetes.test_shipped_scenarios import healthy_url, quick  # noqa: F401
 
@@ -45,30 +46,32 @@ def cluster_state(api_client: Any, namespace: str) -> dict[str, Any]:
     net, custom = client.NetworkingV1Api(api_client), client.CustomObjectsApi(api_client)
     state: dict[str, Any] = {
         "pods": sorted(
-            (p.metadata.name, p.metadata.uid, p.spec.node_name)
+            (name_of(p), meta(p).uid, known(p.spec).node_name)
             for p in core.list_namespaced_pod(namespace).items
         ),
         "deployments": sorted(
-            (d.metadata.name, d.metadata.generation, d.spec.replicas)
+            (name_of(d), meta(d).generation, known(d.spec).replicas)
             for d in apps.list_namespaced_deployment(namespace).items
         ),
         "configmaps": sorted(
-            (c.metadata.name, c.metadata.resource_version)
+            (name_of(c), meta(c).resource_version)
             for c in core.list_namespaced_config_map(namespace).items
         ),
         "secrets": sorted(
-            (s.metadata.name, s.metadata.resource_version)
+            (name_of(s), meta(s).resource_version)
             for s in core.list_namespaced_secret(namespace).items
         ),
         "networkpolicies": sorted(
-            n.metadata.name for n in net.list_namespaced_network_policy(namespace).items
+            name_of(n) for n in net.list_namespaced_network_policy(namespace).items
         ),
-        "namespace": core.read_namespace(namespace).metadata.uid,
+        "namespace": meta(core.read_namespace(namespace)).uid,
     }
     for plural in CHAOS:
         try:
-            items = custom.list_namespaced_custom_object(
-                "chaos-mesh.org", "v1alpha1", namespace, plural
+            items = json_object(
+                custom.list_namespaced_custom_object(
+                    "chaos-mesh.org", "v1alpha1", namespace, plural
+                )
             )
             state[plural] = sorted(i["metadata"]["name"] for i in items["items"])
         except ApiException as exc:  # the CRD is not installed: nothing to compare
@@ -81,12 +84,12 @@ def node_state(api_client: Any, names: set[str]) -> dict[str, Any]:
     """Cordon and taints of the nodes a dry run planned to act on. Other sessions share
     this control plane, so other nodes may legitimately change meanwhile."""
     return {
-        n.metadata.name: (
-            bool(n.spec.unschedulable),
-            sorted((t.key, t.value, t.effect) for t in n.spec.taints or []),
+        name_of(n): (
+            bool(known(n.spec).unschedulable),
+            sorted((t.key, t.value, t.effect) for t in known(n.spec).taints or []),
         )
         for n in client.CoreV1Api(api_client).list_node().items
-        if n.metadata.name in names
+        if name_of(n) in names
     }
 
 
@@ -96,9 +99,10 @@ def assert_unchanged(api_client: Any, before: dict[str, Any], after: dict[str, A
     gone = set(before["pods"]) - set(after["pods"])
     if gone:
         drained = {
-            n.metadata.name
+            name_of(n)
             for n in client.CoreV1Api(api_client).list_node().items
-            if n.spec.unschedulable or any(t.effect == "NoExecute" for t in n.spec.taints or [])
+            if known(n.spec).unschedulable
+            or any(t.effect == "NoExecute" for t in known(n.spec).taints or [])
         }
         assert all(node in drained for _, _, node in gone), f"pods replaced: {sorted(gone)}"
         before, after = dict(before, pods=None), dict(after, pods=None)

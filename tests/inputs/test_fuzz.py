@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from gameday.cli.main import INTERNAL_ERROR
+from gameday.cli.exit_codes import INTERNAL_ERROR
 from gameday.cli.main import run as cli
 from gameday.demo.stack import DemoStack
 from tests.conftest import ROOT

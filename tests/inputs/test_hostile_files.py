@@ -27,7 +27,10 @@ def _socket(path: Path) -> None:
 
 
 def _write(text: str) -> Callable[[Path], None]:
-    return lambda path: path.write_text(text)
+    def write(path: Path) -> None:
+        path.write_text(text)
+
+    return write
 
 
 # name -> (how to make it, what the message says, line or None, what the hint says)

@@ -11,8 +11,8 @@ from textwrap import dedent
 import pytest
 
 from gameday.errors import InputError
-from gameday.execute.actions import Command
-from gameday.model.scenario import Scenario
+from gameday.execute.actions import Command, CommandParams
+from gameday.model.scenario import Drill, Scenario
 from gameday.template import TemplateFailure, quoted_template, render_string
 from gameday.validate import load
 from tests.cli.helpers import gameday
@@ -95,12 +95,21 @@ def test_every_payload_runs_as_one_literal_word_in_a_real_shell(
     assert (tmp_path / "rollback-out.txt").read_text() == payload * 2
 
 
+def recovery_params(subject: Scenario | Drill) -> list[CommandParams]:
+    """The params of a scenario's recovery steps, every one a `command`."""
+    assert isinstance(subject, Scenario)
+    params = []
+    for step in subject.recovery.steps:
+        assert isinstance(step.params, CommandParams)
+        params.append(step.params)
+    return params
+
+
 def test_payload_in_the_file_name_param_is_one_word(tmp_path: Path) -> None:
     scenario = tmp_path / "scenario.yaml"
     scenario.write_text(SCENARIO)
-    subject = load(scenario, {"out": "o.txt; touch PWNED"})
-    (step,) = subject.recovery.steps
-    assert step.params.shell == "printf '%s' hello > 'o.txt; touch PWNED'"
+    (params,) = recovery_params(load(scenario, {"out": "o.txt; touch PWNED"}))
+    assert params.shell == "printf '%s' hello > 'o.txt; touch PWNED'"
 
 
 @pytest.mark.parametrize(
@@ -136,8 +145,8 @@ def test_a_templated_step_type_still_quotes(tmp_path: Path) -> None:
             '- type: "{{ kind }}"\n      params: {shell: "printf',
         )
     )
-    subject = load(scenario, {"kind": "command", "msg": "$(id)"})
-    assert subject.recovery.steps[0].params.shell == "printf '%s' '$(id)' > out.txt"
+    params = recovery_params(load(scenario, {"kind": "command", "msg": "$(id)"}))
+    assert params[0].shell == "printf '%s' '$(id)' > out.txt"
 
 
 def test_quoting_keeps_plain_words_plain_and_argv_untouched() -> None:

@@ -12,7 +12,7 @@ import urllib.request
 import xmlrpc.client
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psutil
 
@@ -107,13 +107,12 @@ def snapshot(stack: DemoStack, *roots: Path) -> World:
         (c.laddr.ip, c.laddr.port, c.pid or 0)
         for c in psutil.net_connections("inet")
         if c.status == psutil.CONN_LISTEN
+        and c.laddr  # a listening socket has an address (psutil types it as maybe empty)
         and (c.pid in pids or c.laddr.port in stack.ports.values())
     }
     rpc = xmlrpc.client.ServerProxy(stack.supervisor_url)
-    programs = {
-        (f"{i['group']}:{i['name']}", i["statename"], i["pid"])
-        for i in rpc.supervisor.getAllProcessInfo()
-    }
+    infos = cast("list[dict[str, Any]]", rpc.supervisor.getAllProcessInfo())  # XML-RPC structs
+    programs = {(f"{i['group']}:{i['name']}", i["statename"], i["pid"]) for i in infos}
     admin = f"http://127.0.0.1:{stack.ports['proxy_admin']}/routes"
     with urllib.request.urlopen(admin, timeout=5) as response:
         toxics = json.dumps(json.load(response), sort_keys=True)

@@ -21,6 +21,7 @@ from kubernetes.client.exceptions import ApiException
 
 from gameday.execute.waiting import wait_until
 from tests.conftest import ROOT
+from tests.kubernetes.model import known
 from tests.kubernetes.workloads import create_web
 
 CLUSTER = str(ROOT / "scripts" / "cluster")
@@ -73,7 +74,8 @@ def workload(api: Any) -> Iterator[str]:
     )
     assert wait_until(
         lambda: (
-            apps.read_namespaced_deployment("web", namespace).status.available_replicas == REPLICAS
+            known(apps.read_namespaced_deployment("web", namespace).status).available_replicas
+            == REPLICAS
         ),
         30,
         0.1,
@@ -112,7 +114,7 @@ def chaos_mesh_crds(api: Any) -> None:
         deadline = time.monotonic() + 30
         while not any(
             c.type == "Established" and c.status == "True"
-            for c in extensions.read_custom_resource_definition(name).status.conditions or []
+            for c in known(extensions.read_custom_resource_definition(name).status).conditions or []
         ):
             assert time.monotonic() < deadline, f"{name} never became Established"
             time.sleep(0.2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from rich.console import Console
@@ -24,13 +24,16 @@ from tests.conftest import ROOT
 SHIPPED = ROOT / "scenarios" / "kubernetes"
 
 
+R = TypeVar("R", bound=j.Record)
+
+
 @dataclass
 class Ran:
     score: ScenarioScore
     records: list[j.Record]
     log: str
 
-    def of(self, kind: type[j.Record]) -> list[Any]:
+    def of(self, kind: type[R]) -> list[R]:
         return [r for r in self.records if isinstance(r, kind)]
 
     def samples(

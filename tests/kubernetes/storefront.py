@@ -66,7 +66,7 @@ def remove(api: Any, namespace: str) -> None:
         try:
             core(api).read_namespace(namespace)
         except ApiException as exc:
-            return exc.status == 404
+            return bool(exc.status == 404)  # the client's exceptions are not annotated
         return False
 
     assert wait_until(gone, 120, 0.5), f"namespace {namespace} never went away"

@@ -24,6 +24,7 @@ from gameday.model.scorecard import ScenarioScore
 from gameday.score import score_journal
 from gameday.validate import load
 from tests.conftest import DATA
+from tests.kubernetes.model import json_object
 
 
 def run_watching(
@@ -44,8 +45,8 @@ def run_watching(
     runner = threading.Thread(target=go)
     runner.start()
     while runner.is_alive():
-        items = custom.list_namespaced_custom_object(
-            "chaos-mesh.org", "v1alpha1", namespace, plural
+        items = json_object(
+            custom.list_namespaced_custom_object("chaos-mesh.org", "v1alpha1", namespace, plural)
         )["items"]
         seen.extend(
             i for i in items if i["metadata"]["name"] not in {s["metadata"]["name"] for s in seen}
@@ -89,9 +90,9 @@ def test_chaos_object_lives_exactly_as_long_as_the_fault(
         assert obj["spec"]["delay"] == {"latency": "150ms", "jitter": "20ms"}
     custom = client.CustomObjectsApi(api)
     assert (
-        custom.list_namespaced_custom_object("chaos-mesh.org", "v1alpha1", workload, plural)[
-            "items"
-        ]
+        json_object(
+            custom.list_namespaced_custom_object("chaos-mesh.org", "v1alpha1", workload, plural)
+        )["items"]
         == []
     )
 

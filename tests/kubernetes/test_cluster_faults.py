@@ -16,6 +16,7 @@ from kubernetes import client
 from gameday.execute.journal import JOURNAL, read_journal
 from gameday.execute.waiting import wait_until
 from tests.kubernetes.conftest import REPLICAS, ready_pods
+from tests.kubernetes.model import known, meta
 from tests.kubernetes.test_faults import SCENARIOS, run
 
 SECRET_VALUE = "s3cr3t-db-password-7f2a"
@@ -74,7 +75,9 @@ def test_node_drain_reports_evictions_a_pdb_refused(
     )
     assert wait_until(
         lambda: (
-            policy.read_namespaced_pod_disruption_budget("web", workload).status.expected_pods
+            known(
+                policy.read_namespaced_pod_disruption_budget("web", workload).status
+            ).expected_pods
             == REPLICAS
         ),
         30,
@@ -158,13 +161,13 @@ def test_config_corrupt_rolls_the_workload_and_restores_the_key(
 ) -> None:
     make_config(api, workload)
     core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
-    generation = apps.read_namespaced_deployment("web", workload).metadata.generation
+    generation = known(meta(apps.read_namespaced_deployment("web", workload)).generation)
     s = run(
         SCENARIOS / "config-corrupt.yaml", tmp_path, kubeconfig=str(kubeconfig), namespace=workload
     )
     assert s.evidence["rollout"] == generation + 1  # rolled once by the fault...
     deployment = apps.read_namespaced_deployment("web", workload)
-    assert deployment.metadata.generation == generation + 2  # ...and once by the revert
+    assert meta(deployment).generation == generation + 2  # ...and once by the revert
     assert core.read_namespaced_config_map("web-config", workload).data == {
         "LOG_LEVEL": "info",
         "OTHER": "kept",
@@ -184,7 +187,7 @@ def test_config_corrupt_of_a_secret_never_writes_its_value_anywhere(
         namespace=workload,
         object="secret/web-secret",
     )
-    data = core.read_namespaced_secret("web-secret", workload).data
+    data = known(core.read_namespaced_secret("web-secret", workload).data)
     assert base64.b64decode(data["LOG_LEVEL"]).decode() == SECRET_VALUE
     (run_dir,) = (tmp_path / "reports").glob("*/*")
     assert_no_secret_in(run_dir)
@@ -217,7 +220,7 @@ def test_namespace_delete_is_restored_by_the_runbook_from_a_private_snapshot(
     restore = next(step for step in s.steps if step.name.startswith("restore"))
     assert restore.ok, restore.detail
     assert len(ready_pods(core, workload)) == REPLICAS
-    secret = core.read_namespaced_secret("web-secret", workload).data["LOG_LEVEL"]
+    secret = known(core.read_namespaced_secret("web-secret", workload).data)["LOG_LEVEL"]
     assert base64.b64decode(secret).decode() == SECRET_VALUE
     (run_dir,) = (tmp_path / "reports").glob("*/*")
     assert_no_secret_in(run_dir)

@@ -25,6 +25,7 @@ from gameday.execute.waiting import wait_until
 from tests.cli.helpers import GAMEDAY, gameday
 from tests.conftest import DATA, ROOT
 from tests.execute.test_crash_matrix import CRASH_POINTS, reach_observe
+from tests.kubernetes.model import json_object, known, name_of
 from tests.kubernetes.test_cluster_faults import make_config
 
 pytestmark = pytest.mark.usefixtures("chaos_mesh_crds")
@@ -56,31 +57,33 @@ def state(api: Any, namespace: str) -> dict[str, Any]:
     core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
     custom, networking = client.CustomObjectsApi(api), client.NetworkingV1Api(api)
     nodes = {
-        n.metadata.name: (
-            bool(n.spec.unschedulable),
-            sorted(t.key for t in n.spec.taints or [] if t.key.startswith("gameday.dev/")),
+        name_of(n): (
+            bool(known(n.spec).unschedulable),
+            sorted(t.key for t in known(n.spec).taints or [] if t.key.startswith("gameday.dev/")),
         )
         for n in core.list_node(label_selector="type=kwok").items
     }
     return {
         "nodes": nodes,
         "replicas": {
-            d.metadata.name: d.spec.replicas
+            name_of(d): known(d.spec).replicas
             for d in apps.list_namespaced_deployment(namespace).items
         },
         "configmaps": {
-            c.metadata.name: c.data
+            name_of(c): c.data
             for c in core.list_namespaced_config_map(namespace).items
-            if c.metadata.name != "kube-root-ca.crt"
+            if name_of(c) != "kube-root-ca.crt"
         },
-        "secrets": sorted(s.metadata.name for s in core.list_namespaced_secret(namespace).items),
+        "secrets": sorted(name_of(s) for s in core.list_namespaced_secret(namespace).items),
         "policies": [
-            p.metadata.name for p in networking.list_namespaced_network_policy(namespace).items
+            name_of(p) for p in networking.list_namespaced_network_policy(namespace).items
         ],
         "chaos": [
             o["metadata"]["name"]
-            for o in custom.list_namespaced_custom_object(
-                "chaos-mesh.org", "v1alpha1", namespace, "networkchaos"
+            for o in json_object(
+                custom.list_namespaced_custom_object(
+                    "chaos-mesh.org", "v1alpha1", namespace, "networkchaos"
+                )
             )["items"]
         ],
     }

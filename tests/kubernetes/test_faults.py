@@ -19,6 +19,7 @@ from gameday.score import score_journal
 from gameday.validate import load
 from tests.conftest import DATA
 from tests.kubernetes.conftest import REPLICAS, ready_pods
+from tests.kubernetes.model import name_of
 
 SCENARIOS = DATA / "kubernetes"
 
@@ -80,7 +81,7 @@ def test_protected_pods_are_never_selected(
     core = client.CoreV1Api(api)
     for pod in core.list_namespaced_pod(workload, label_selector="app=web").items:
         core.patch_namespaced_pod(
-            pod.metadata.name, workload, {"metadata": {"labels": {"gameday.dev/protected": "true"}}}
+            name_of(pod), workload, {"metadata": {"labels": {"gameday.dev/protected": "true"}}}
         )
     subject = load(
         SCENARIOS / "pod-delete.yaml", {"kubeconfig": str(kubeconfig), "namespace": workload}

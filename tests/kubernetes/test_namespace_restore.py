@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,13 @@ from gameday.model.scorecard import ScenarioScore
 from gameday.score import score_journal
 from gameday.validate import load
 from tests.conftest import DATA
+from tests.kubernetes.model import json_object, known, manifest
 
 KWOK = {
     "nodeSelector": {"type": "kwok"},
     "tolerations": [{"key": "kwok.x-k8s.io/node", "operator": "Exists"}],
 }
-POD = {
+POD: dict[str, Any] = {
     "metadata": {"labels": {"app": "web"}},
     "spec": {"containers": [{"name": "web", "image": "registry.example/web:1"}], **KWOK},
 }
@@ -181,13 +182,13 @@ def full_namespace(api: Any) -> Iterator[tuple[str, str]]:
     ns = f"gd-restore-{uuid.uuid4().hex[:6]}"
     group = f"{ns}.example.com"
     extensions = client.ApiextensionsV1Api(api)
-    extensions.create_custom_resource_definition(crd(group))
+    extensions.create_custom_resource_definition(manifest(crd(group)))
     assert wait_until(
         lambda: any(
             c.type == "Established" and c.status == "True"
-            for c in extensions.read_custom_resource_definition(
-                f"widgets.{group}"
-            ).status.conditions
+            for c in known(
+                extensions.read_custom_resource_definition(f"widgets.{group}").status
+            ).conditions
             or []
         ),
         30,
@@ -203,10 +204,11 @@ def full_namespace(api: Any) -> Iterator[tuple[str, str]]:
         else:
             utils.create_from_dict(api, doc)
     yield ns, group
-    for cleanup in (
+    cleanups: tuple[Callable[[], object], ...] = (
         lambda: core.delete_namespace(ns),
         lambda: extensions.delete_custom_resource_definition(f"widgets.{group}"),
-    ):
+    )
+    for cleanup in cleanups:
         try:
             cleanup()
         except ApiException as exc:
@@ -232,7 +234,11 @@ def run(path: Path, tmp_path: Path) -> tuple[ScenarioScore, str]:
     return s, out.getvalue()
 
 
-RESTORE = {"name": "restore the namespace", "type": "restore-snapshot", "timeout": "120s"}
+RESTORE: dict[str, Any] = {
+    "name": "restore the namespace",
+    "type": "restore-snapshot",
+    "timeout": "120s",
+}
 
 
 def test_every_namespaced_kind_comes_back(
@@ -265,19 +271,19 @@ def test_every_namespaced_kind_comes_back(
     # and it is all back, with its content
     rbac = client.RbacAuthorizationV1Api(api)
     binding = rbac.read_namespaced_role_binding("web-reads-config", ns)
-    assert binding.subjects[0].name == "web" and binding.role_ref.name == "read-config"
-    widget = client.CustomObjectsApi(api).get_namespaced_custom_object(
-        group, "v1", ns, "widgets", "w1"
+    assert known(binding.subjects)[0].name == "web" and binding.role_ref.name == "read-config"
+    widget = json_object(
+        client.CustomObjectsApi(api).get_namespaced_custom_object(group, "v1", ns, "widgets", "w1")
     )
     assert widget["spec"] == {"colour": "teal", "size": 3}
     secret = client.CoreV1Api(api).read_namespaced_secret("web-db", ns)
-    assert secret.data["password"] == "cmVzdG9yZS1tZQ=="
+    assert known(secret.data)["password"] == "cmVzdG9yZS1tZQ=="
     hpa = client.AutoscalingV2Api(api).read_namespaced_horizontal_pod_autoscaler("web", ns)
     assert hpa.spec.min_replicas == 4
     policy = client.NetworkingV1Api(api).read_namespaced_network_policy("web-ingress", ns)
-    assert policy.spec.ingress[0].ports[0].port == 8080
+    assert known(known(known(policy.spec).ingress)[0].ports)[0].port == 8080
     pdb = client.PolicyV1Api(api).read_namespaced_pod_disruption_budget("web", ns)
-    assert pdb.spec.min_available == 3
+    assert known(pdb.spec).min_available == 3
     assert client.BatchV1Api(api).read_namespaced_cron_job("nightly", ns).spec.schedule
 
 

@@ -21,6 +21,7 @@ from gameday.schedule.rbac import runner_rbac
 from gameday.score import score_journal
 from gameday.validate import load
 from tests.conftest import DATA, ROOT
+from tests.kubernetes.model import known
 
 ROLE = ROOT / "deploy" / "rbac" / "namespace-role.yaml"
 CLUSTER_ROLE = ROOT / "deploy" / "rbac" / "cluster-faults-clusterrole.yaml"
@@ -61,7 +62,7 @@ def runner_kubeconfig(api: Any, namespace: str, path: Path) -> Path:
                         },
                     }
                 ],
-                "users": [{"name": "runner", "user": {"token": token.status.token}}],
+                "users": [{"name": "runner", "user": {"token": known(token.status).token}}],
                 "contexts": [
                     {
                         "name": "runner",

@@ -17,6 +17,7 @@ from kubernetes import client
 from gameday.execute.waiting import wait_until
 from gameday.model import journal as j
 from tests.kubernetes.conftest import CLUSTER
+from tests.kubernetes.model import known, name_of
 from tests.kubernetes.realpods import Ran, run_shipped
 from tests.kubernetes.storefront import (
     NODE,
@@ -35,7 +36,8 @@ pytestmark = pytest.mark.usefixtures("real_node")
 @pytest.fixture
 def real_node(api: Any, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     node = client.CoreV1Api(api).read_node(NODE)
-    assert any(c.type == "Ready" and c.status == "True" for c in node.status.conditions)
+    conditions = known(known(node.status).conditions)
+    assert any(c.type == "Ready" and c.status == "True" for c in conditions)
     monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
     yield
 
@@ -157,7 +159,7 @@ def test_bad_config_rolls_out_a_pod_that_really_fails(
     env = {e.name: e for e in pods[0].spec.containers[0].env}
     assert env["LOG_LEVEL"].value_from.config_map_key_ref.name == "checkout-config"
     cm = client.CoreV1Api(api).read_namespaced_config_map("checkout-config", "checkout")
-    assert cm.data["LOG_LEVEL"] == "info"
+    assert known(cm.data)["LOG_LEVEL"] == "info"
 
 
 def netpol(state: str) -> None:
@@ -260,7 +262,7 @@ def test_real_node_restores_twenty_deleted_pods(
     assert len(before) == 20
     started = time.monotonic()
     for pod in core.list_namespaced_pod("catalog", label_selector="app=catalog").items:
-        core.delete_namespaced_pod(pod.metadata.name, "catalog", grace_period_seconds=0)
+        core.delete_namespaced_pod(name_of(pod), "catalog", grace_period_seconds=0)
 
     def replaced() -> bool:
         now = ready(api, "catalog", "app=catalog")

@@ -19,6 +19,7 @@ from gameday.execute.journal import JOURNAL, read_journal
 from gameday.score import score_journal
 from tests.cli.helpers import gameday
 from tests.conftest import DATA
+from tests.kubernetes.model import known
 
 DRILL = DATA / "kubernetes" / "scheduled.yaml"
 
@@ -67,12 +68,12 @@ def test_cronjob_is_accepted_and_its_command_completes_the_drill_in_cluster(
         for item in pod["volumes"][0]["configMap"]["items"]:
             (mount / item["path"]).parent.mkdir(parents=True, exist_ok=True)
             (mount / item["path"]).write_text(configmap["data"][item["key"]])
-        token = core.create_namespaced_service_account_token(
+        issued = core.create_namespaced_service_account_token(
             "gameday-runner",
             runner_ns,
             client.AuthenticationV1TokenRequest(spec=client.V1TokenRequestSpec(audiences=[])),
-        ).status.token
-        (tmp_path / "token").write_text(token)
+        ).status
+        (tmp_path / "token").write_text(known(known(issued).token))
         monkeypatch.setattr(incluster_config, "SERVICE_TOKEN_FILENAME", str(tmp_path / "token"))
         ca = kubeconfig.parent / "pki" / "apiserver.crt"  # this control plane's, private or shared
         monkeypatch.setattr(incluster_config, "SERVICE_CERT_FILENAME", str(ca))

@@ -8,6 +8,8 @@ from typing import Any
 
 from kubernetes import client
 
+from tests.kubernetes.model import known
+
 DEFAULT = "1.35.4"  # scripts/cluster's default: keep in step
 
 
@@ -21,12 +23,13 @@ def test_nodes_report_their_kubelet_release(api: Any) -> None:
     real = [
         n
         for n in client.CoreV1Api(api).list_node().items
-        if (n.metadata.labels or {}).get("gameday.dev/node") == "real"
+        if (known(n.metadata).labels or {}).get("gameday.dev/node") == "real"
     ]
     private = bool(os.environ.get("GAMEDAY_CLUSTER_DIR"))  # scripts/cluster: no real node
     if os.environ.get("GAMEDAY_REAL_NODE", "0" if private else "1") == "0":
         assert real == []
         return
     (node,) = real
-    assert node.status.node_info.kubelet_version == f"v{wanted}"
-    assert node.status.node_info.kube_proxy_version in ("", f"v{wanted}")
+    info = known(known(node.status).node_info)
+    assert info.kubelet_version == f"v{wanted}"
+    assert info.kube_proxy_version in ("", f"v{wanted}")

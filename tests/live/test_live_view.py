@@ -106,7 +106,9 @@ def test_live_view_during_a_real_run(stack: DemoStack, chromium: Page, tmp_path:
         page.evaluate("document.getElementById('yes').click()")
         wait(lambda: not shown("#question"), 10, "the question to close")
 
-        samples = lambda: int(page.evaluate("document.body.dataset.samples || '0'"))  # noqa: E731
+        def samples() -> int:
+            return int(page.evaluate("document.body.dataset.samples || '0'"))
+
         wait(lambda: samples() > 10, 20, "samples on the page")
         first = samples()
         time.sleep(1.5)

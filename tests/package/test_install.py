@@ -52,7 +52,7 @@ def sh(
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    pip = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, ROOT]
+    pip = (sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, ROOT)
     sh(*pip, cwd=out)
     (built,) = out.glob("gameday_drills-*.whl")
     return built

@@ -8,9 +8,15 @@ from typing import Any
 
 import pytest
 
+from gameday.model.scorecard import ScenarioScore
 from gameday.render.markdown import render_markdown
 from gameday.score import score_journal
 from tests.score.test_score import journal
+
+
+def phases(s: ScenarioScore) -> list[tuple[str, object]]:
+    """(label, duration) of each phase, to compare with pytest.approx durations."""
+    return [(p.label, p.duration) for p in s.phases]
 
 
 def with_second_probe(records: list[dict[str, Any]], pattern: str) -> list[dict[str, Any]]:
@@ -59,7 +65,7 @@ def test_time_to_recover_waits_for_every_slo_probe_and_the_phases_sum_to_it() ->
     assert s.time_to_recover == pytest.approx(1.21)
     # phases, cut at the revert (2.0), the step's start (2.05) and end (2.15), recovered 2.21:
     # 1.0 -> 2.0 = 1.0, 2.0 -> 2.05 = 0.05, 2.05 -> 2.15 = 0.1, 2.15 -> 2.21 = 0.06
-    assert [(p.label, p.duration) for p in s.phases] == [
+    assert phases(s) == [
         ("fault in place until reverted", pytest.approx(1.0)),
         ("until recovery step 'restart' started", pytest.approx(0.05)),
         ("recovery step 'restart'", pytest.approx(0.1)),
@@ -89,7 +95,7 @@ def test_detection_by_alert_is_the_first_phase() -> None:
     )
     (s,) = score_journal(records).scenarios
     # injected 1.0, alert 1.3, web back at 1.51: 0.3 + 0.21 = 0.51
-    assert [(p.label, p.duration) for p in s.phases] == [
+    assert phases(s) == [
         ("until detected: alert WebDown", pytest.approx(0.3)),
         ("until every SLO probe held again (web last)", pytest.approx(0.21)),
     ]

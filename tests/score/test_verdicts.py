@@ -52,7 +52,7 @@ def test_an_error_is_not_a_fail_and_is_left_out_of_the_drill_score() -> None:
 def test_a_run_whose_only_finding_is_an_error_exits_6() -> None:
     card = score_journal(journal(CLEAN, outcome="error"))
     assert card.verdict == "error" and card.score is None
-    assert exit_code_for(card, interrupted=False) == ExitCode.ERROR == 6
+    assert exit_code_for(card, interrupted=False) == ExitCode.ERROR.value == 6
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_a_fault_not_confirmed_is_inconclusive_never_pass(landed: bool | None, r
     assert s.reasons == (reason,)
     assert s.landing is not None and s.landing.checked == "pid 1 gone"
     assert card.verdict == "inconclusive" and card.score is None
-    assert exit_code_for(card, interrupted=False) == ExitCode.INCONCLUSIVE == 7
+    assert exit_code_for(card, interrupted=False) == ExitCode.INCONCLUSIVE.value == 7
 
 
 def test_a_journal_without_a_landing_record_cannot_pass() -> None:

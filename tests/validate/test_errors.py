@@ -8,6 +8,8 @@ from textwrap import dedent
 import pytest
 
 from gameday.errors import InputError, Problem
+from gameday.model.scenario import Drill, Scenario
+from gameday.targets.local.probes import HttpParams
 from gameday.validate import load
 
 VALID = dedent("""\
@@ -177,9 +179,18 @@ def test_param_precedence_scenario_drill_entry_cli(tmp_path: Path) -> None:
         """)
     )
     drill = load(tmp_path / "drill.yaml")
-    urls = [e.scenario.steady_state.probes[0].params.url for e in drill.entries]  # type: ignore[union-attr, attr-defined]
+    urls = probe_urls(drill)
     assert urls == ["http://127.0.0.1:3/", "http://127.0.0.1:2/"]
     overridden = load(tmp_path / "drill.yaml", {"url": "http://127.0.0.1:4/"})
-    assert {e.scenario.steady_state.probes[0].params.url for e in overridden.entries} == {
-        "http://127.0.0.1:4/"
-    }  # type: ignore[union-attr, attr-defined]
+    assert set(probe_urls(overridden)) == {"http://127.0.0.1:4/"}
+
+
+def probe_urls(subject: Scenario | Drill) -> list[str]:
+    """The URL of each drill entry's first (HTTP) probe."""
+    assert isinstance(subject, Drill)
+    urls = []
+    for entry in subject.entries:
+        params = entry.scenario.steady_state.probes[0].params
+        assert isinstance(params, HttpParams)
+        urls.append(params.url)
+    return urls

@@ -52,7 +52,7 @@ def test_cross_section_mistake_is_one_located_error(name: str) -> None:
     "name", ["valid/service-with-supervisor.yaml", "valid/rpo-with-writer.yaml"]
 )
 def test_the_fixed_version_loads(name: str) -> None:
-    assert load(FIXTURES / name).name  # type: ignore[union-attr]
+    assert load(FIXTURES / name).name
 
 
 def test_count_within_the_blast_radius_loads(tmp_path: Path) -> None:
