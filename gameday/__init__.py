@@ -4,11 +4,8 @@ Distributed as `gameday-drills` (the name `gameday` on the package index is some
 else's); the import package and the command stay `gameday`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+__version__ = "0.1.0"
+"""The one place the version is written: pyproject.toml reads it (`[tool.setuptools.dynamic]`),
+so `gameday --version` needs no metadata lookup (importlib.metadata costs ~20 ms a start)."""
 
 DISTRIBUTION = "gameday-drills"
-
-try:
-    __version__ = version(DISTRIBUTION)
-except PackageNotFoundError:  # a source tree on sys.path without an install
-    __version__ = "0.0.0+unknown"

@@ -1,5 +1,5 @@
 """`python -m gameday` runs the CLI."""
 
-from gameday.cli.main import run
+from gameday.cli.entry import main
 
-run()
+main()

@@ -1,7 +1,10 @@
-"""Entry point: runs the Typer app and turns exceptions into exit codes (the only place).
+"""Runs the Typer app and turns exceptions into exit codes (the only place).
 
 Typer/click already map usage errors to exit 2 and `typer.Exit(code)` to its code;
-gameday's own errors are rendered here with their location and hint.
+gameday's own errors are rendered here with their location and hint. The console script
+(`gameday.cli.entry`) answers `--version` and the top-level help itself and calls this
+for everything else; a command's module is imported when the command is looked up
+(`gameday.cli.catalog`).
 """
 
 from __future__ import annotations
@@ -9,13 +12,6 @@ from __future__ import annotations
 import os
 import sys
 
-from gameday.cli import (  # noqa: F401 (registers commands)
-    interop_commands,
-    recover_commands,
-    run_commands,
-    schedule_commands,
-    spec_commands,
-)
 from gameday.cli.app import app, state
 from gameday.cli.exit_codes import INTERNAL_ERROR, ExitCode, exit_code
 from gameday.errors import (
