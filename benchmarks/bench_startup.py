@@ -41,7 +41,7 @@ def timed(argv: list[str]) -> tuple[float, float]:
 
 def main() -> int:
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in COMMANDS}
-    for name, argv in COMMANDS.items():  # warm-up: page cache, bytecode
+    for argv in COMMANDS.values():  # warm-up: page cache, bytecode
         timed(argv)
     for _ in range(RUNS):  # alternating, so drift in the machine's speed hits all alike
         for name, argv in COMMANDS.items():
