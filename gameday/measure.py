@@ -9,6 +9,7 @@ sent, and measured outages match true ones within one probe interval.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,31 +35,92 @@ def _arrived(s: Sample) -> float:
     return s.t + (s.latency or 0.0)
 
 
-def _overlapping(samples: Sequence[Sample], start: float, end: float) -> list[Sample]:
-    """Samples whose request was in flight at some time in [start, end]: a request sent
-    just before the fault and failed by it belongs to the fault."""
-    return [s for s in samples if _arrived(s) >= start and s.t <= end]
+class Scan:
+    """One pass over a probe's samples, in journal order, for the fault window
+    [start, end]: its outages, the first failure and the recovery. It keeps a few
+    numbers, never the samples, so an 8-hour probe costs what a 20-second one does.
+
+    Only samples whose request was in flight at some time in [start, end] count: a
+    request sent just before the fault and failed by it belongs to the fault.
+    """
+
+    def __init__(self, start: float, end: float, keep: bool = False):
+        self.start, self.end = start, end
+        self.total: float = 0
+        """Sum of the outages' durations, added in order (0, an int, as `sum` gives,
+        when there were none: the report shows exactly what it always did)."""
+        self.longest: float | None = None
+        self.kept: list[Outage] | None = [] if keep else None
+        self._opened: float | None = None
+        self.first_bad: Sample | None = None
+        self._after_bad: Sample | None = None
+        """The first good sample since the latest failure."""
+        self._last: Sample | None = None
+
+    def add(self, s: Sample) -> None:
+        if _arrived(s) < self.start or s.t > self.end:
+            return
+        self._last = s
+        if not s.ok:
+            if self.first_bad is None:
+                self.first_bad = s
+            self._after_bad = None
+            if self._opened is None:
+                self._opened = max(s.t, self.start)
+        else:
+            if self.first_bad is not None and self._after_bad is None:
+                self._after_bad = s
+            if self._opened is not None:
+                self._close(Outage(self._opened, max(self._opened, _arrived(s))))
+
+    def _close(self, outage: Outage) -> None:
+        self._opened = None
+        self.total += outage.duration
+        longest = self.longest
+        self.longest = outage.duration if longest is None else max(longest, outage.duration)
+        if self.kept is not None:
+            self.kept.append(outage)
+
+    def finish(self) -> Scan:
+        """Closes an outage still open at the end of the window (call once, after the
+        last sample)."""
+        if self._opened is not None:
+            self._close(Outage(self._opened, self.end))
+        return self
+
+    def time_to_detect(self) -> float | None:
+        """Seconds from `start` to the first failing sample (None: no impact seen)."""
+        return None if self.first_bad is None else max(0.0, self.first_bad.t - self.start)
+
+    def recovered_at(self, stabilization: float) -> float | None:
+        """When the probe was good again and stayed good for `stabilization` seconds:
+        `start` if it never failed; None if it never recovered (or the window ended
+        before a full stabilisation window of good samples was seen)."""
+        if self.first_bad is None:
+            return self.start
+        if self._after_bad is None or self._last is None:
+            return None
+        back = _arrived(self._after_bad)
+        if self._last.t < back + stabilization - 1e-9:
+            return None
+        return back
+
+
+def _scan(samples: Sequence[Sample], start: float, end: float, keep: bool = False) -> Scan:
+    found = Scan(start, end, keep)
+    for s in samples:
+        found.add(s)
+    return found.finish()
 
 
 def outages(samples: Sequence[Sample], start: float, end: float) -> list[Outage]:
     """Maximal runs of failing samples in [start, end], each closed by the next good answer."""
-    found: list[Outage] = []
-    opened: float | None = None
-    for s in _overlapping(samples, start, end):
-        if not s.ok and opened is None:
-            opened = max(s.t, start)
-        elif s.ok and opened is not None:
-            found.append(Outage(opened, max(opened, _arrived(s))))
-            opened = None
-    if opened is not None:
-        found.append(Outage(opened, end))
-    return found
+    return _scan(samples, start, end, keep=True).kept or []
 
 
 def time_to_detect(samples: Sequence[Sample], inject_t: float, end: float) -> float | None:
     """Seconds from injection to the first failing sample (None: no impact seen)."""
-    first = next((s for s in _overlapping(samples, inject_t, end) if not s.ok), None)
-    return None if first is None else max(0.0, first.t - inject_t)
+    return _scan(samples, inject_t, end).time_to_detect()
 
 
 def recovered_at(
@@ -69,17 +131,7 @@ def recovered_at(
     `inject_t` if it never failed; None if it never recovered (or the run ended before
     a full stabilisation window of good samples was seen).
     """
-    span = _overlapping(samples, inject_t, end)
-    last_bad = max((i for i, s in enumerate(span) if not s.ok), default=None)
-    if last_bad is None:
-        return inject_t
-    after = span[last_bad + 1 :]
-    if not after:
-        return None
-    back = _arrived(after[0])
-    if after[-1].t < back + stabilization - 1e-9:
-        return None
-    return back
+    return _scan(samples, inject_t, end).recovered_at(stabilization)
 
 
 def percentile(values: Sequence[float], pct: float) -> float | None:
@@ -91,6 +143,20 @@ def percentile(values: Sequence[float], pct: float) -> float | None:
     return ordered[rank - 1]
 
 
+def counted_percentile(counts: Counter[float], pct: float) -> float | None:
+    """`percentile` of the values `counts` holds (value -> how many times it was seen)."""
+    n = sum(counts.values())
+    if not n:
+        return None
+    rank = max(1, math.ceil(pct / 100.0 * n))
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen >= rank:
+            return value
+    return None  # unreachable: the counts add up to n
+
+
 @dataclass(frozen=True)
 class PhaseStats:
     samples: int
@@ -98,6 +164,53 @@ class PhaseStats:
     p50: float | None
     p95: float | None
     p99: float | None
+
+
+class WindowStats:
+    """What scoring needs of the samples sent in [start, end], kept as they stream by:
+    counts, the latencies as value -> count (exact percentiles; the journal rounds a
+    latency to the microsecond, so this is bounded by the spread of latencies, not by
+    the number of samples), and the smallest and largest value."""
+
+    def __init__(self, start: float, end: float):
+        self.start, self.end = start, end
+        self.count = 0
+        self.good = 0
+        self.latencies: Counter[float] = Counter()
+        self.values = 0
+        self.low: float | None = None
+        self.high: float | None = None
+
+    def add(self, s: Sample) -> None:
+        if not self.start <= s.t <= self.end:
+            return
+        self.count += 1
+        self.good += s.ok
+        if s.latency is not None:
+            self.latencies[s.latency] += 1
+        value = s.value
+        if value is None:
+            return
+        self.values += 1
+        if self.low is None or value < self.low:  # as min() and max() compare, in order
+            self.low = value
+        if self.high is None or value > self.high:
+            self.high = value
+
+    def percentile(self, pct: float) -> float | None:
+        return counted_percentile(self.latencies, pct)
+
+    def phase_stats(self) -> PhaseStats:
+        return PhaseStats(
+            self.count, self.good, self.percentile(50), self.percentile(95), self.percentile(99)
+        )
+
+    @classmethod
+    def of(cls, samples: Sequence[Sample], start: float, end: float) -> WindowStats:
+        stats = cls(start, end)
+        for s in samples:
+            stats.add(s)
+        return stats
 
 
 def phase_stats(samples: Sequence[Sample]) -> PhaseStats:

@@ -64,15 +64,16 @@ def run(
 
 
 def finish(run_dir: Path, interrupted: bool = False, say: Say = lambda _: None) -> Finished:
-    """Scores and renders a run directory from its journal alone."""
-    from gameday.execute.journal import best_journal, journal_failure, read_records, spill_dir
-    from gameday.score import score_journal
+    """Scores and renders a run directory from its journal alone, read as a stream
+    (two passes; see `gameday.score.score_stream`), never held whole."""
+    from gameday.execute.journal import best_journal, iter_records, journal_failure, spill_dir
+    from gameday.score import score_stream
 
     journal = best_journal(run_dir)
-    records = read_records(journal)
-    card = score_journal(records)
+    card = score_stream(lambda: iter_records(journal))  # streamed: memory flat in its length
+    failure = journal_failure(iter_records(journal, only=("run-end",)))
     paths = render_somewhere(card, run_dir, spill_dir(run_dir), say)
-    return Finished(run_dir, card, paths, interrupted, journal, journal_failure(records))
+    return Finished(run_dir, card, paths, interrupted, journal, failure)
 
 
 def render_somewhere(card: Scorecard, run_dir: Path, spill: Path, say: Say) -> dict[str, Path]:

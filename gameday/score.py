@@ -22,10 +22,10 @@ from gameday.model.journal_json import to_json
 from gameday.model.outcomes import Verdict
 from gameday.model.scorecard import Formula, ScenarioScore, Scorecard, Term
 from gameday.scoring.formula import grade
-from gameday.scoring.scenario import note, score_scenario
-from gameday.scoring.segment import latest_attempts, segments, typed
+from gameday.scoring.scenario import note, plan, score_scenario
+from gameday.scoring.segment import Source, fill, latest_attempts, read_events, typed
 
-__all__ = ["SCHEMA", "grade", "score_journal"]
+__all__ = ["SCHEMA", "grade", "score_journal", "score_stream"]
 
 SCHEMA = "gameday.report/v1"
 LEFT_OUT = (Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.DRY_RUN)
@@ -33,17 +33,25 @@ LEFT_OUT = (Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.DRY_RUN)
 
 
 def score_journal(records: Sequence[j.Record | Mapping[str, Any]]) -> Scorecard:
-    """Scores a journal: typed records (`read_records`), or JSON objects (`read_journal`,
-    hand-built test journals), which are parsed through the same definitions."""
+    """Scores a journal held in memory: typed records (`read_records`), or JSON objects
+    (`read_journal`, hand-built test journals), parsed through the same definitions."""
     typed_records = typed(records)
-    start = next((r for r in typed_records if isinstance(r, j.RunStart)), j.RunStart())
-    ends = [r for r in typed_records if isinstance(r, j.RunEnd)]
-    end = ends[-1] if ends else (typed_records[-1] if typed_records else start)
+    return score_stream(lambda: typed_records)
+
+
+def score_stream(source: Source) -> Scorecard:
+    """Scores a journal read as a stream: `source()` reads it from the start (e.g.
+    `lambda: iter_records(path)`). Two passes, the events then the samples (see
+    `gameday.scoring.samples`): memory does not grow with the number of samples."""
+    events = read_events(source())
+    start = events.start or j.RunStart()
+    end = events.end or events.last or start
     weights = {e.scenario: e.weight for e in start.entries}
-    scenarios = tuple(
-        score_scenario(seg, weights.get(seg.name, 1.0))
-        for seg in latest_attempts(segments(typed_records))
-    )
+    chosen = latest_attempts(events.segments)
+    for seg in chosen:
+        plan(seg)
+    fill(source, chosen)
+    scenarios = tuple(score_scenario(seg, weights.get(seg.name, 1.0)) for seg in chosen)
     drill = drill_formula(scenarios)
     return Scorecard(
         schema=SCHEMA,
@@ -57,7 +65,7 @@ def score_journal(records: Sequence[j.Record | Mapping[str, Any]]) -> Scorecard:
         verdict=drill_verdict(scenarios),
         scenarios=scenarios,
         meta=_meta(start),
-        notes=tuple(note(r) for r in typed_records if isinstance(r, j.Note)),
+        notes=tuple(note(r) for r in events.notes),
         formula=drill,
     )
 

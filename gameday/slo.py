@@ -16,20 +16,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from gameday.measure import linear_score, percentile, window
+from gameday.measure import WindowStats, linear_score
 from gameday.model.scorecard import SloResult
-from gameday.plugins.protocols import Sample
 
 
 def evaluate(
     slo: dict[str, Any],
-    samples_by_probe: dict[str, list[Sample]],
+    samples: WindowStats | None,
     inject_t: float | None,
-    verify_t: float,
     prometheus: dict[str, Any] | None = None,
 ) -> SloResult:
     """One SLO over the window [injection, end of recovery], from the journaled samples
-    (probe SLIs) or the journaled `sli-measured` record (Prometheus SLIs)."""
+    of its probe sent in that window (probe SLIs; `WindowStats`, gathered as the journal
+    streams by) or the journaled `sli-measured` record (Prometheus SLIs)."""
     kind, name = slo["kind"], slo["name"]
     objective = objective_text(slo)
     if slo.get("sli"):
@@ -38,18 +37,15 @@ def evaluate(
         return SloResult(
             name, kind, objective, None, None, detail="no fault window (nothing injected)"
         )
-    samples = window(samples_by_probe.get(slo["probe"], []), inject_t, verify_t)
-    if not samples:
+    if samples is None or not samples.count:
         return SloResult(
             name, kind, objective, None, False, detail="no samples in the fault window", score=0.0
         )
     if kind == "availability":
-        good = sum(s.ok for s in samples)
-        return _availability(slo, objective, good / len(samples), f"{good}/{len(samples)} good")
+        good, total = samples.good, samples.count
+        return _availability(slo, objective, good / total, f"{good}/{total} good")
     if kind == "latency":
-        measured = percentile(
-            [s.latency for s in samples if s.latency is not None], slo["percentile"]
-        )
+        measured = samples.percentile(slo["percentile"])
         met = measured is not None and measured <= slo["below"]
         return SloResult(
             name,
@@ -58,13 +54,12 @@ def evaluate(
             measured,
             met,
             None,
-            f"{len(samples)} samples",
+            f"{samples.count} samples",
             _bound_score(measured, slo["below"]),
         )
-    values = [s.value for s in samples if s.value is not None]
-    low, high = min(values, default=None), max(values, default=None)
+    low, high = samples.low, samples.high
     met = (
-        bool(values)
+        samples.values > 0
         and (slo.get("below") is None or high < slo["below"])
         and (slo.get("above") is None or low > slo["above"])
     )

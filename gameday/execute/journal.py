@@ -19,7 +19,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -270,17 +270,31 @@ def _torn(path: Path) -> bool:
 def read_records(path: Path) -> list[Record]:
     """All records of a journal, typed; a torn last line (crash mid-write) is ignored,
     and so is a line that is not a JSON object or that its record type refuses."""
-    records: list[Record] = []
+    return list(iter_records(path))
+
+
+def iter_records(path: Path, only: tuple[str, ...] = ()) -> Iterator[Record]:
+    """The records of a journal one at a time, as `read_records` reads them, holding
+    one line in memory (scoring an 8-hour journal reads it this way). With `only`,
+    just the records of those types: other lines are skipped before they are parsed
+    (a line whose text does not contain `"<type>"` cannot be of that type)."""
+    marks = tuple(f'"{name}"' for name in only)
     with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
+            if marks and not any(mark in line for mark in marks):
+                continue
             try:
                 data = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if isinstance(data, dict):
-                with contextlib.suppress(ValueError):  # a line no record type accepts
-                    records.append(parse(data))
-    return records
+            if not isinstance(data, dict):
+                continue
+            try:
+                record = parse(data)
+            except ValueError:  # a line no record type accepts
+                continue
+            if not only or type_of(record) in only:
+                yield record
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
@@ -318,6 +332,6 @@ def best_journal(run_dir: Path) -> Path:
     return spilled if spilled.is_file() else run_dir / JOURNAL
 
 
-def journal_failure(records: list[Record]) -> str | None:
+def journal_failure(records: Iterable[Record]) -> str | None:
     """Why the run's journal could not be written, if it could not (`run-end.error`)."""
     return next((r.reason for r in records if isinstance(r, RunEnd) and r.error), None)

@@ -69,6 +69,9 @@ class ProbeReport:
     time_to_recover: float | None
     """None when it never recovered, or when it never failed (`impact` is False)."""
     samples: tuple[Sample, ...] = field(repr=False, default=())
+    """The probe's series for its chart, in journal order: every sample of a short run
+    (up to `scoring.samples.SERIES_LIMIT`); past that, a bounded selection that keeps
+    each failure's edges and the extremes (the measurements above use every sample)."""
     impact: bool = False
     """The probe failed at least once after the injection."""
 

@@ -8,7 +8,6 @@ the alert source was unreachable) make an `inconclusive` when nothing failed.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from gameday.model import journal as j
 from gameday.model.outcomes import Outcome, Verdict
 from gameday.model.scorecard import AlertResult, SloResult
 from gameday.plugins.protocols import Landing
+from gameday.scoring.samples import Gaps
 from gameday.scoring.segment import Segment
 from gameday.slo import measured_text
 
@@ -64,22 +64,25 @@ def verdict(outcome: str, found: Findings) -> Verdict:
     return Verdict.INCONCLUSIVE if found.doubts else Verdict.PASS
 
 
+def watch_end(seg: Segment, end_t: float) -> float:
+    """The end of the alert watch: rollback, else the end of the scenario."""
+    return seg.t(j.Phase, phase="rollback") or end_t
+
+
 def source_unreachable(seg: Segment, inject_t: float, end_t: float) -> str | None:
     """Why the alert source cannot vouch for a silence between injection and the end
     of the watch (rollback), or None when it answered throughout."""
-    end_t = seg.t(j.Phase, phase="rollback") or end_t
+    end_t = watch_end(seg, end_t)
     changes = sorted(seg.all(j.AlertSource), key=lambda r: r.t)
     before = [r for r in changes if r.t < inject_t]
     during = [r for r in changes if inject_t <= r.t <= end_t]
     down = [r for r in before[-1:] + during if not r.reachable]  # the state at injection, then
     if down:
         return down[0].error or "the alert source was unreachable"
-    samples = [s for s in seg.samples.get(DETECTION_PROBE, []) if inject_t <= s.t <= end_t]
-    failed = next((s for s in samples if not s.ok), None)
-    if failed is not None:
-        return failed.detail or "the alert source did not answer"
-    times = [inject_t, *(s.t for s in samples), end_t]
-    gap = max(b - a for a, b in itertools.pairwise(times))
+    answers = seg.samples.want(Gaps, DETECTION_PROBE, inject_t, end_t)
+    if answers.failed is not None:
+        return answers.failed.detail or "the alert source did not answer"
+    gap = answers.longest()
     if gap > SOURCE_GAP:
         return f"the alert source gave no answer for {gap:.1f}s"
     return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from gameday.measure import outages, phase_stats, recovered_at, time_to_detect, window
+from gameday.measure import Scan, WindowStats
 from gameday.model import journal as j
 from gameday.model.outcomes import Outcome, Verdict
 from gameday.model.scorecard import (
@@ -20,6 +20,7 @@ from gameday.scoring import expect, findings, formula
 from gameday.scoring.marks import marks
 from gameday.scoring.recovery import assess, fault_held
 from gameday.scoring.restore import restore_story
+from gameday.scoring.samples import Gaps, Series
 from gameday.scoring.segment import Segment
 from gameday.slo import evaluate as evaluate_slo
 
@@ -31,27 +32,62 @@ def note(record: j.Note) -> Note:
     return Note(record.t, record.author, record.text, record.scenario)
 
 
+@dataclass(frozen=True)
+class Times:
+    """The moments a scenario's measurements are cut at, from its events alone."""
+
+    end_event: j.ScenarioEnd | None
+    end_t: float
+    inject_t: float | None
+    verify_t: float
+    stabilization: float
+    phases: dict[str, tuple[float, float]]
+
+    @classmethod
+    def of(cls, seg: Segment) -> Times:
+        end_event = seg.first(j.ScenarioEnd)
+        end_t = end_event.t if end_event else max((e.t for e in seg.events), default=0.0)
+        # The fault starts when applying it starts: deleting 200 pods at the client's QPS
+        # limit takes seconds, and the first replacements are Ready before the last delete.
+        applied, planned = seg.t(j.InjectionApplied), seg.t(j.InjectionPlanned)
+        inject_t = planned if applied is not None and planned is not None else applied
+        verify_t = seg.t(j.Phase, phase="verify") or seg.t(j.Phase, phase="rollback") or end_t
+        stabilization = float(seg.spec.get("recovery", {}).get("stabilization", 2.0))
+        return cls(end_event, end_t, inject_t, verify_t, stabilization, _phase_bounds(seg, end_t))
+
+
+def plan(seg: Segment) -> None:
+    """Asks for everything `score_scenario` will need of the samples, before the sample
+    pass: each probe's phase windows, fault-window scan and chart series, each probe
+    SLO's fault window, and the alert watcher's answers."""
+    at, want = Times.of(seg), seg.samples.want
+    for probe in seg.spec["steady_state"]["probes"]:
+        for a, b in at.phases.values():
+            want(WindowStats, probe["name"], a, b)
+        want(Series, probe["name"], seg.start.t, at.end_t)
+        if at.inject_t is not None:
+            want(Scan, probe["name"], at.inject_t, at.end_t)
+    if at.inject_t is None:
+        return
+    for slo in seg.spec.get("slos", ()):
+        if slo.get("probe") and not slo.get("sli"):
+            want(WindowStats, slo["probe"], at.inject_t, at.verify_t)
+    want(Gaps, findings.DETECTION_PROBE, at.inject_t, findings.watch_end(seg, at.end_t))
+
+
 def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
     spec = seg.spec
-    end_event = seg.first(j.ScenarioEnd)
+    at = Times.of(seg)
+    end_event, end_t, inject_t, verify_t = at.end_event, at.end_t, at.inject_t, at.verify_t
     outcome = end_event.outcome if end_event else Outcome.INCOMPLETE
-    end_t = end_event.t if end_event else max((e.t for e in seg.events), default=0.0)
-    # The fault starts when applying it starts: deleting 200 pods at the client's QPS
-    # limit takes seconds, and the first replacements are Ready before the last delete.
-    applied, planned = seg.t(j.InjectionApplied), seg.t(j.InjectionPlanned)
-    inject_t = planned if applied is not None and planned is not None else applied
-    verify_t = seg.t(j.Phase, phase="verify") or seg.t(j.Phase, phase="rollback") or end_t
     recovery_spec = spec.get("recovery", {})
-    stabilization = float(recovery_spec.get("stabilization", 2.0))
-    probes = tuple(
-        probe_report(seg, p, inject_t, end_t, stabilization) for p in spec["steady_state"]["probes"]
-    )
+    probes = tuple(probe_report(seg, p, at) for p in spec["steady_state"]["probes"])
     alerts = findings.alerts(seg, spec, inject_t, end_t)
     recovery = assess(seg, probes, inject_t, _first_alert(alerts))
     ttr = recovery.time_to_recover
     expected = expect.Expectation.of(spec)
     whole = tuple(
-        evaluate_slo(s, seg.samples, inject_t, verify_t, _measured(seg, s["name"]))
+        evaluate_slo(s, _window(seg, s, inject_t, verify_t), inject_t, _measured(seg, s["name"]))
         for s in spec.get("slos", ())
     )
     slos = whole if expected is None else _outside_breach(seg, whole, recovery.recovered_t, end_t)
@@ -156,34 +192,40 @@ def score_scenario(seg: Segment, weight: float) -> ScenarioScore:
     )
 
 
-def probe_report(
-    seg: Segment,
-    probe: dict[str, Any],
-    inject_t: float | None,
-    end_t: float,
-    stabilization: float,
-) -> ProbeReport:
-    samples = seg.samples.get(probe["name"], [])
-    bounds = _phase_bounds(seg, end_t)
-    phases = {name: vars(phase_stats(window(samples, a, b))) for name, (a, b) in bounds.items()}
+def probe_report(seg: Segment, probe: dict[str, Any], at: Times) -> ProbeReport:
+    name, want = probe["name"], seg.samples.want
+    phases = {
+        phase: vars(want(WindowStats, name, a, b).phase_stats())
+        for phase, (a, b) in at.phases.items()
+    }
+    series = want(Series, name, seg.start.t, at.end_t).points()
+    inject_t = at.inject_t
     if inject_t is None:
-        return ProbeReport(
-            probe["name"], probe["type"], phases, None, 0.0, 0.0, None, tuple(samples)
-        )
-    found = outages(samples, inject_t, end_t)
-    ttd = time_to_detect(samples, inject_t, end_t)
-    back = recovered_at(samples, inject_t, end_t, stabilization)
+        return ProbeReport(name, probe["type"], phases, None, 0.0, 0.0, None, series)
+    scan = want(Scan, name, inject_t, at.end_t)
+    ttd = scan.time_to_detect()
+    back = scan.recovered_at(at.stabilization)
     return ProbeReport(
-        probe["name"],
+        name,
         probe["type"],
         phases,
         ttd,
-        round(sum(o.duration for o in found), 4),
-        round(max((o.duration for o in found), default=0.0), 4),
+        round(scan.total, 4),
+        round(scan.longest or 0.0, 4),
         None if back is None or ttd is None else round(back - inject_t, 4),
-        tuple(samples),
+        series,
         impact=ttd is not None,
     )
+
+
+def _window(
+    seg: Segment, slo: dict[str, Any], start: float | None, end: float
+) -> WindowStats | None:
+    """The samples of a probe SLO's probe sent in [start, end] (None: not a probe SLO,
+    or no fault window)."""
+    if start is None or not slo.get("probe") or slo.get("sli"):
+        return None
+    return seg.samples.want(WindowStats, slo["probe"], start, end)
 
 
 def _phase_bounds(seg: Segment, end_t: float) -> dict[str, tuple[float, float]]:
@@ -246,7 +288,7 @@ def _outside_breach(
         return whole
     after = seg.t(j.Phase, phase="rollback") or end_t
     return tuple(
-        _outside(evaluate_slo(s, seg.samples, recovered_t, after, None), w)
+        _outside(evaluate_slo(s, _window(seg, s, recovered_t, after), recovered_t, None), w)
         if s.get("probe")
         else _prometheus_after(seg, s, w, recovered_t)
         for s, w in zip(seg.spec.get("slos", ()), whole, strict=True)
@@ -263,7 +305,7 @@ def _prometheus_after(
         return replace(
             whole, met=None, score=None, detail="not measured after the breach: " + whole.detail
         )
-    return _outside(evaluate_slo(slo, seg.samples, recovered_t, 0.0, measured[1].result), whole)
+    return _outside(evaluate_slo(slo, None, recovered_t, measured[1].result), whole)
 
 
 def _outside(after: SloResult, whole: SloResult) -> SloResult:
