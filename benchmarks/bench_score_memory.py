@@ -63,22 +63,21 @@ def events(hours: float) -> list[j.Record]:
     OUTAGE seconds from the injection), verification until the end."""
     end = hours * 3600.0
     inject = round(end / 2, 6)
-    at = {"scenario": NAME}
     injection = j.InjectionData("process-kill", ("pid:1 web",))
     return [
         j.RunStart(run_id="bench", name=NAME, kind="scenario", entries=(j.EntryData(NAME),)),
-        j.ScenarioStart(**at, index=0, spec=spec()),
-        j.Phase(**at, phase="steady-state"),
-        j.Phase(t=inject, **at, phase="inject"),
-        j.InjectionPlanned(t=inject, **at, key="k", injection=injection),
-        j.InjectionApplied(t=inject, **at, key="k", injection=injection),
-        j.FaultLanding(t=inject, **at, key="k", confirmed=True, checked="replica gone"),
-        j.Phase(t=inject, **at, phase="observe"),
-        j.InjectionReverted(t=inject + 3, **at, key="k"),
-        j.Phase(t=inject + 3, **at, phase="recover"),
-        j.Phase(t=inject + 40, **at, phase="verify"),
-        j.Phase(t=end - 1, **at, phase="rollback"),
-        j.ScenarioEnd(t=end, **at, outcome=Outcome.COMPLETED),
+        j.ScenarioStart(scenario=NAME, index=0, spec=spec()),
+        j.Phase(scenario=NAME, phase="steady-state"),
+        j.Phase(t=inject, scenario=NAME, phase="inject"),
+        j.InjectionPlanned(t=inject, scenario=NAME, key="k", injection=injection),
+        j.InjectionApplied(t=inject, scenario=NAME, key="k", injection=injection),
+        j.FaultLanding(t=inject, scenario=NAME, key="k", confirmed=True, checked="replica gone"),
+        j.Phase(t=inject, scenario=NAME, phase="observe"),
+        j.InjectionReverted(t=inject + 3, scenario=NAME, key="k"),
+        j.Phase(t=inject + 3, scenario=NAME, phase="recover"),
+        j.Phase(t=inject + 40, scenario=NAME, phase="verify"),
+        j.Phase(t=end - 1, scenario=NAME, phase="rollback"),
+        j.ScenarioEnd(t=end, scenario=NAME, outcome=Outcome.COMPLETED),
         j.RunEnd(t=end),
     ]
 

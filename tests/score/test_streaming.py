@@ -101,20 +101,22 @@ def spread(k: int) -> int:
 
 
 def long_journal(path: Path) -> None:
-    at = {"scenario": "long"}
     events = [
         j.RunStart(name="long", kind="scenario", run_id="r", entries=(j.EntryData("long"),)),
-        j.ScenarioStart(**at, index=0, spec=SPEC),
-        j.Phase(**at, phase="steady-state"),
-        j.Phase(t=INJECT, **at, phase="inject"),
+        j.ScenarioStart(scenario="long", index=0, spec=SPEC),
+        j.Phase(scenario="long", phase="steady-state"),
+        j.Phase(t=INJECT, scenario="long", phase="inject"),
         j.InjectionApplied(
-            t=INJECT, **at, key="k", injection=j.InjectionData("process-kill", ("pid:1",))
+            t=INJECT,
+            scenario="long",
+            key="k",
+            injection=j.InjectionData("process-kill", ("pid:1",)),
         ),
-        j.FaultLanding(t=INJECT, **at, key="k", confirmed=True, checked="gone"),
-        j.InjectionReverted(t=INJECT + 10, **at, key="k"),
-        j.Phase(t=INJECT + 60, **at, phase="verify"),
-        j.Phase(t=END - 1, **at, phase="rollback"),
-        j.ScenarioEnd(t=END, **at, outcome=Outcome.COMPLETED),
+        j.FaultLanding(t=INJECT, scenario="long", key="k", confirmed=True, checked="gone"),
+        j.InjectionReverted(t=INJECT + 10, scenario="long", key="k"),
+        j.Phase(t=INJECT + 60, scenario="long", phase="verify"),
+        j.Phase(t=END - 1, scenario="long", phase="rollback"),
+        j.ScenarioEnd(t=END, scenario="long", outcome=Outcome.COMPLETED),
         j.RunEnd(t=END),
     ]
     with open(path, "w", encoding="utf-8") as out:
