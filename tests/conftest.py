@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from gameday.demo.stack import DemoStack
+
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    # Started in the background (nohup, `cmd &` in a script), pytest and every process it
+    # spawns would ignore SIGINT, and the tests that press Ctrl-C on a runner would see
+    # nothing happen. A handled signal is reset to the default on exec: the runners start
+    # with SIGINT as on a terminal.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
