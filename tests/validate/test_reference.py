@@ -67,10 +67,11 @@ def test_every_parameter_of_every_plugin_is_documented(
 
 
 def test_model_built_examples_are_valid() -> None:
+    pages = render_reference(ROOT)  # once: rendering every page takes about a second
     built = [
         (kind, name)
         for kind, name in PLUGINS
-        if f'<a id="{name}"></a>' in (page := render_reference(ROOT)[f"{kind}s.md"])
+        if f'<a id="{name}"></a>' in (page := pages[f"{kind}s.md"])
         and "built from the model" in page.split(f'<a id="{name}"></a>')[1].split('<a id="')[0]
     ]
     for kind, name in built:
