@@ -20,7 +20,7 @@ JsonSchema = dict[str, Any]
 class StrictModel(BaseModel):
     """A spec object: unknown keys are rejected, values are immutable once parsed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, defer_build=True)
 
     schema_rules: ClassVar[tuple[JsonSchema, ...]] = ()
     """JSON Schema fragments (built with `exactly_one` etc.) for this class's validators.
