@@ -17,6 +17,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from gameday.cli import catalog
+from gameday.cli.main import state
 
 
 class CatalogCommands(MutableMapping[str, Any]):
@@ -76,8 +77,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": list(catalog.HELP_OPTIONS)},
 )
-
-state = {"debug": False}
 
 
 def _print_version(value: bool) -> None:

@@ -1,6 +1,7 @@
 """The `gameday` console script: answers `--version` and the top-level help from the
-command catalog without importing Typer, Rich or any command; everything else goes to
-the Typer app (`gameday.cli.main.run`).
+command catalog without importing Typer, Rich or any command, runs `validate PATH...`
+(paths only, no options) without Typer, and hands everything else to the Typer app
+(`gameday.cli.main.run`).
 
 The help is laid out exactly as click lays it out (`HelpFormatter`: usage, indented
 paragraphs, two-column definition lists, summaries shortened by
@@ -48,6 +49,14 @@ def answer(argv: list[str]) -> int | None:
     if not argv:  # click: no_args_is_help prints the help on stderr, as a usage error
         _write(sys.stderr, top_help())
         return 2
+    if argv[0] == "validate" and len(argv) > 1 and not any(a.startswith("-") for a in argv):
+        # Only paths: what the Typer command would parse them into, and the same body.
+        from pathlib import Path
+
+        from gameday.cli.main import guarded
+        from gameday.cli.validate_command import validate_files
+
+        guarded(lambda: sys.exit(validate_files([Path(a) for a in argv[1:]])))
     return None
 
 

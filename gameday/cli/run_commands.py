@@ -316,7 +316,7 @@ def _report_after(
     from gameday.execute.view import LiveView, PlainView
 
     use_live = err.is_terminal if live is None else live
-    view: View = LiveView(err) if use_live else PlainView(err)
+    view: View = LiveView(err.rich) if use_live else PlainView(err.rich)
     if wrap is not None:
         view = wrap(view)
     terminate_as_interrupt()

@@ -17,16 +17,11 @@ def validate(
     paths: list[Path] = typer.Argument(..., help="Scenario/drill files or directories."),
 ) -> None:
     """Check scenario and drill files; report every problem as file:line:col."""
-    from gameday.cli.console import err, print_problem
-    from gameday.validate import check_paths
+    from gameday.cli.validate_command import validate_files
 
-    count, problems = check_paths(paths)
-    for problem in problems:
-        print_problem(problem)
-    if problems:
-        err.print(f"[red]{len(problems)} problem(s)[/] in {count} file(s)")
-        raise typer.Exit(ExitCode.BAD_INPUT)
-    err.print(f"[green]{count} file(s) valid[/]")
+    code = validate_files(paths)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -153,8 +153,41 @@ def test_quick_answers_import_no_framework(argv: list[str]) -> None:
 def test_a_command_imports_only_its_module(tmp_path: Any) -> None:
     path = tmp_path / "plain.yaml"
     path.write_text(minimal_scenario("plain"))
-    code, modules = modules_after("validate", str(path))
+    code, modules = modules_after("--debug", "validate", str(path))  # through Typer
     assert code == 0
     assert "gameday.cli.spec_commands" in modules and "typer" in modules  # negative control
     others = set(catalog.MODULES.values()) - {"gameday.cli.spec_commands"}
     assert not others & modules
+
+
+def test_validating_paths_needs_no_cli_framework(tmp_path: Any) -> None:
+    path = tmp_path / "plain.yaml"
+    path.write_text(minimal_scenario("plain"))
+    code, modules = modules_after("validate", str(path))
+    assert code == 0 and "gameday.validate" in modules
+    assert not {"typer", "click", "rich", *catalog.MODULES.values()} & modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scenarios/local"],
+        ["tests/data/broken"],
+        ["tests/data/broken/tabs.yaml", "no-such-file.yaml"],
+        ["drills/demo.yaml"],
+    ],
+)
+def test_validate_without_typer_says_what_typer_says(args: list[str]) -> None:
+    quick, full = gameday("validate", *args), gameday("--debug", "validate", *args)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        full.returncode,
+        full.stdout,
+        full.stderr,
+    )
+    assert quick.returncode in (0, 2) and quick.stderr
+
+
+def test_validate_with_an_option_goes_to_typer() -> None:
+    done = gameday("validate", "--frobnicate", "scenarios")
+    assert done.returncode == 2 and "No such option" in done.stderr
+    assert gameday("validate", "--help").stdout.startswith("Usage: gameday validate")
