@@ -8,7 +8,6 @@ import os
 import signal
 from typing import Any, ClassVar, Literal
 
-import psutil
 from pydantic import Field, model_validator
 
 from gameday.errors import RefusedError, TargetError, TransientError
@@ -44,6 +43,8 @@ def pick(matches: list[Proc], params: CountedSelector) -> list[Proc]:
 
 def still_same(pid: int, create_time: float) -> bool:
     """True if `pid` is still the process we recorded (PIDs get reused)."""
+    import psutil
+
     try:
         return abs(psutil.Process(pid).create_time() - create_time) < 0.01
     except psutil.Error:

@@ -12,10 +12,6 @@ import contextlib
 import socket
 from collections.abc import Callable, Iterable
 
-import psutil
-
-from gameday.execute.waiting import wait_until
-
 CONFIRM_WITHIN = 3.0
 """Seconds a fault's effect may take to show before it counts as not landed."""
 POLL = 0.05
@@ -23,11 +19,15 @@ POLL = 0.05
 
 def settle(check: Callable[[], bool]) -> bool:
     """`check()` became true within CONFIRM_WITHIN seconds."""
+    from gameday.execute.waiting import wait_until
+
     return check() or wait_until(check, CONFIRM_WITHIN, POLL)
 
 
 def alive(pid: int, create_time: float) -> bool:
     """The process we recorded still exists and has not exited (a zombie has exited)."""
+    import psutil
+
     try:
         proc = psutil.Process(pid)
         return (
@@ -39,6 +39,8 @@ def alive(pid: int, create_time: float) -> bool:
 
 def stopped(pid: int, create_time: float) -> bool:
     """The process is still ours and in state T (stopped by a signal)."""
+    import psutil
+
     try:
         proc = psutil.Process(pid)
         return (
@@ -50,6 +52,8 @@ def stopped(pid: int, create_time: float) -> bool:
 
 def listening(pid: int) -> list[tuple[str, int]]:
     """TCP (host, port) pairs a process and its children listen on."""
+    import psutil
+
     found: list[tuple[str, int]] = []
     with contextlib.suppress(psutil.Error):
         proc = psutil.Process(pid)

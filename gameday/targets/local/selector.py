@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import psutil
 from pydantic import Field, model_validator
 
 from gameday.errors import TargetError
@@ -84,6 +83,8 @@ def select_processes(selector: ProcessSelector, session: LocalSession) -> list[P
         pids = _listening_pids(selector.port)
     else:
         pids = _scan(selector)
+    import psutil
+
     protected = _runner_lineage()
     found = []
     for pid in sorted(set(pids) - protected):
@@ -96,6 +97,8 @@ def select_processes(selector: ProcessSelector, session: LocalSession) -> list[P
 
 
 def _scan(selector: ProcessSelector) -> list[int]:
+    import psutil
+
     regex = re.compile(selector.pattern) if selector.pattern else None
     pids = []
     for proc in psutil.process_iter(["pid", "name", "cmdline"]):
@@ -126,6 +129,8 @@ def _pid_from_file(path: str) -> list[int]:
 
 
 def _listening_pids(port: int) -> list[int]:
+    import psutil
+
     return [
         c.pid
         for c in psutil.net_connections(kind="tcp")
@@ -134,6 +139,8 @@ def _listening_pids(port: int) -> list[int]:
 
 
 def _runner_lineage() -> set[int]:
+    import psutil
+
     me = psutil.Process(os.getpid())
     return {me.pid, *(p.pid for p in me.parents())}
 

@@ -6,11 +6,8 @@ a supervisor that does not answer is a one-line `DependencyError` naming it.
 
 from __future__ import annotations
 
-import http.client
-import socket
-import xmlrpc.client
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -49,9 +46,13 @@ class LocalSession:
                 hint="set `target.supervisor` to the supervisord XML-RPC URL",
             )
         if self._rpc is None:
+            import xmlrpc.client  # with http.client: imported when a supervisor is called
+
+            from gameday.targets.local.rpc import transport
+
             self._rpc = xmlrpc.client.ServerProxy(
                 self.params.supervisor,
-                transport=_transport(self.params.supervisor),
+                transport=transport(self.params.supervisor),
                 allow_none=True,
             )
         return self._rpc
@@ -62,6 +63,9 @@ class LocalSession:
             self.programs()
 
     def programs(self) -> list[dict[str, Any]]:
+        import http.client
+        import xmlrpc.client
+
         try:
             infos: list[dict[str, Any]] = self.supervisor.supervisor.getAllProcessInfo()
         except (OSError, xmlrpc.client.Error, http.client.HTTPException) as exc:
@@ -93,6 +97,9 @@ class LocalSession:
         self._call("startProcess", name, "ALREADY_STARTED")
 
     def _call(self, method: str, name: str, harmless: str) -> None:
+        import http.client
+        import xmlrpc.client
+
         try:
             getattr(self.supervisor.supervisor, method)(name, True)
         except xmlrpc.client.Fault as exc:
@@ -104,6 +111,8 @@ class LocalSession:
             raise self._unreachable(exc, f"{method}({name})") from None
 
     def _unreachable(self, exc: BaseException, call: str) -> DependencyError:
+        import xmlrpc.client
+
         if isinstance(exc, xmlrpc.client.ProtocolError):
             why = f"HTTP {exc.errcode} {exc.errmsg}"
         else:
@@ -137,43 +146,6 @@ class LocalSession:
 def _full_name(info: dict[str, Any]) -> str:
     group, name = info.get("group"), info["name"]
     return name if group in (None, name) else f"{group}:{name}"
-
-
-def _transport(url: str) -> xmlrpc.client.Transport:
-    """HTTP or HTTPS with a connect and a read timeout (the stdlib's have none)."""
-    return _HttpsTransport() if url.startswith("https:") else _HttpTransport()
-
-
-class _HttpTransport(xmlrpc.client.Transport):
-    def make_connection(self, host: Any) -> http.client.HTTPConnection:
-        return _bounded(super().make_connection(host))
-
-
-class _HttpsTransport(xmlrpc.client.SafeTransport):
-    def make_connection(self, host: Any) -> http.client.HTTPSConnection:
-        return _bounded(super().make_connection(host))
-
-
-_Conn = TypeVar("_Conn", bound=http.client.HTTPConnection)
-
-
-def _bounded(conn: _Conn) -> _Conn:
-    """Connect within `deadlines.connect()`, then wait `deadlines.read()` per answer.
-    (The transport keeps its connection alive and hands the same one out again.)"""
-    if getattr(conn, "gameday_bounded", False):
-        return conn
-    conn.gameday_bounded = True  # type: ignore[attr-defined]
-    conn.timeout = deadlines.connect()
-    connect = conn.connect
-
-    def connect_then_read() -> None:
-        connect()
-        sock: socket.socket | None = conn.sock
-        if sock is not None:
-            sock.settimeout(deadlines.read())
-
-    conn.connect = connect_then_read  # type: ignore[method-assign]
-    return conn
 
 
 class LocalTarget:
