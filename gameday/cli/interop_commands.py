@@ -139,15 +139,15 @@ def publish(
     and/or Prometheus metrics through a Pushgateway."""
     from gameday.cli.console import err
     from gameday.errors import UsageError
-    from gameday.execute.journal import JOURNAL, read_journal
+    from gameday.execute.journal import JOURNAL, iter_records
     from gameday.interop.faultwindows import fault_windows
-    from gameday.score import score_journal
+    from gameday.score import score_stream
 
     if not (run_dir / JOURNAL).is_file():
         raise UsageError(f"no {JOURNAL} in {run_dir}", hint="name a run directory under reports/")
     if not grafana_url and not push_metrics:
         raise UsageError("nothing to publish to", hint="give --grafana-url and/or --push-metrics")
-    card = score_journal(read_journal(run_dir / JOURNAL))
+    card = score_stream(lambda: iter_records(run_dir / JOURNAL))
     windows = fault_windows(card)
     if grafana_url:
         from gameday.interop.grafana import post_annotations

@@ -303,10 +303,6 @@ def read_journal(path: Path) -> list[dict[str, Any]]:
     return [to_json(r) for r in read_records(path)]
 
 
-def last_seq(records: list[Record]) -> int:
-    return max((r.seq for r in records), default=0)
-
-
 def continuing(path: Path, gap: float | None = None) -> JournalWriter:
     """A writer that appends to an existing journal, continuing its `seq` and its clock.
 
@@ -314,16 +310,19 @@ def continuing(path: Path, gap: float | None = None) -> JournalWriter:
     the wall-clock time since it was written (so `recover`'s records say when they
     happened, never before the injection they revert). With a `gap` (resume), the new
     part starts that many seconds after the last record."""
-    records = read_records(path)
-    timed = [r for r in records if r.TIMED and (r.t or r.wall)]
-    last = max(timed, key=lambda r: (r.t, r.wall), default=None)
+    seq, last = 0, None  # one record at a time: resuming an 8-hour journal holds none
+    for record in iter_records(path):
+        seq = max(seq, record.seq)
+        timed = record.TIMED and (record.t or record.wall)
+        if timed and (last is None or (record.t, record.wall) > (last.t, last.wall)):
+            last = record
     if last is None:
         offset = 0.0
     elif gap is None:
         offset = last.t + max(0.0, time.time() - last.wall) if last.wall else last.t
     else:
         offset = last.t + gap
-    return JournalWriter(path, Clock(offset=offset), first_seq=last_seq(records))
+    return JournalWriter(path, Clock(offset=offset), first_seq=seq)
 
 
 def best_journal(run_dir: Path) -> Path:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gameday.errors import GamedayError, RefusedError
-from gameday.execute.journal import JOURNAL, continuing, read_records
+from gameday.execute.journal import JOURNAL, continuing, iter_records
 from gameday.execute.lock import TargetLock, holder, is_alive, target_key
 from gameday.execute.waiting import retry_transient
 from gameday.guardrails import GuardrailConfig, check_undo
@@ -54,7 +54,7 @@ class Recovered:
 def outstanding(run_dir: Path) -> list[Outstanding]:
     pending: dict[str, Outstanding] = {}
     spec: dict[str, Any] = {}
-    for record in read_records(run_dir / JOURNAL):
+    for record in iter_records(run_dir / JOURNAL):
         if isinstance(record, j.ScenarioStart):
             spec = record.spec
         elif isinstance(record, j.InjectionPlanned | j.InjectionApplied):
@@ -86,7 +86,7 @@ def live_runner(run_dir: Path) -> str | None:
     cannot be checked from here and counts as alive."""
     owner: j.RunStart | j.RunResumed | None = None
     host = platform.node()
-    for record in read_records(run_dir / JOURNAL):
+    for record in iter_records(run_dir / JOURNAL):
         if isinstance(record, j.RunStart):
             owner, host = record, record.host or host
         elif isinstance(record, j.RunResumed):
