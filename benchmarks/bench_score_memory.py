@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -42,6 +44,7 @@ OUTAGE = 20.0
 """Seconds the front end fails, starting at the injection in the middle of the run."""
 PROBES = ("frontend", "web-replicas", "api")
 NAME = "web-replica-kill"
+LATENCY = random.Random(16)
 
 
 def spec() -> dict[str, Any]:
@@ -107,11 +110,13 @@ def generate(path: Path, hours: float) -> int:
 
 
 def row(probe: str, k: int, inject: float) -> j.SampleRow:
-    """Sample `k` of a probe: good (latency 2 to 5 ms, microseconds as the writer rounds
-    them) except the front end's from the injection for OUTAGE seconds."""
+    """Sample `k` of a probe: good, with a latency like an HTTP probe's (log-normal
+    around 3 ms, rounded to the microsecond as the writer rounds it: the percentiles
+    are exact, so the spread of latencies is what they cost), except the front end's
+    from the injection for OUTAGE seconds."""
     t = round(k / RATE + 0.01, 6)
     bad = probe == "frontend" and inject <= t < inject + OUTAGE
-    latency = round(0.002 + (k * 7919 % 3001) * 1e-6, 6)
+    latency = round(LATENCY.lognormvariate(math.log(0.003), 0.6), 6)
     return (t, 0 if bad else 1, latency, None if bad else 200.0, "HTTP 200")
 
 
