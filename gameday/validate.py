@@ -10,16 +10,14 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from gameday.build import build_scenario
 from gameday.declared import declared_params, locator, unknown_params
 from gameday.errors import InputError, Problem
 from gameday.hints import did_you_mean
 from gameday.load import Document, YamlPath, load_file
-from gameday.model import scenario as m
 from gameday.plugins.registry import registry
 from gameday.spec import API_VERSION
 from gameday.spec.drill import DrillSpec
@@ -28,7 +26,14 @@ from gameday.spec.scenario import ScenarioSpec
 from gameday.static_checks import static_problems
 from gameday.template import render_tree, shell_paths
 
+if TYPE_CHECKING:
+    from gameday.model import scenario as m
+
 KINDS = ("Scenario", "Drill")
+
+Checked = tuple[ScenarioSpec, dict[YamlPath, Any], str, dict[str, Any]]
+"""A scenario with no problems: its spec, its plugins' parsed params, its source file and
+its params, everything `build.build_scenario` needs to make the domain model."""
 
 
 def load(path: Path, params: dict[str, Any] | None = None) -> m.Scenario | m.Drill:
@@ -40,16 +45,31 @@ def load_with_document(
     path: Path, params: dict[str, Any] | None = None
 ) -> tuple[Document, m.Scenario | m.Drill]:
     """The parsed document (for locating things) and the model built from it."""
+    doc, result = _load(path, params or {}, build=True)
+    assert result is not None  # built, as asked
+    return doc, result
+
+
+def check(path: Path) -> None:
+    """Raises InputError with every problem `load` would report, without building the
+    domain model (a mapping that cannot fail once the file is checked; tested against
+    `load` on the whole library): what `gameday validate` needs."""
+    _load(path, {}, build=False)
+
+
+def _load(
+    path: Path, overrides: dict[str, Any], build: bool
+) -> tuple[Document, m.Scenario | m.Drill | None]:
     doc = load_file(path, keep_going=True)
     before = [*doc.problems]  # duplicate keys: reported with everything else
     try:
         kind = _check_header(doc)
-        overrides = params or {}
         if kind == "Drill":
-            result: m.Scenario | m.Drill = _drill(doc, path, overrides)
+            result: m.Scenario | m.Drill | None = _drill(doc, path, overrides, build)
         else:
             before += unknown_params(overrides, declared_params(doc), path.name)
-            result = _scenario(doc, overrides)
+            checked = _scenario(doc, overrides)
+            result = _build(checked) if build else None
     except InputError as exc:
         raise InputError(problems=_unique([*before, *exc.problems])) from None
     if before:
@@ -64,7 +84,7 @@ def check_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
     for file in iter_yaml_files(paths, problems):
         count += 1
         try:
-            load(file)
+            check(file)
         except InputError as exc:
             problems.extend(exc.problems)
     return count, _unique(problems)
@@ -134,7 +154,13 @@ class _Collector:
             return None
 
 
-def _scenario(doc: Document, overrides: dict[str, Any]) -> m.Scenario:
+def _build(checked: Checked) -> m.Scenario:
+    from gameday.build import build_scenario
+
+    return build_scenario(*checked)
+
+
+def _scenario(doc: Document, overrides: dict[str, Any]) -> Checked:
     out = _Collector(doc, [])
     defaults = doc.data.get("params", {})
     if not isinstance(defaults, dict):
@@ -157,7 +183,7 @@ def _scenario(doc: Document, overrides: dict[str, Any]) -> m.Scenario:
         out.add(problem.path, problem.message, problem.hint)
     if out.problems or spec is None:
         raise InputError(problems=_unique(out.problems))
-    return build_scenario(spec, plugin_params, doc.source, params)
+    return spec, plugin_params, doc.source, params
 
 
 def _check_plugins(out: _Collector, data: dict[str, Any]) -> dict[YamlPath, Any]:
@@ -266,10 +292,10 @@ def _check_prometheus_source(out: _Collector, data: dict[str, Any]) -> None:
         )
 
 
-def _drill(doc: Document, path: Path, overrides: dict[str, Any]) -> m.Drill:
+def _drill(doc: Document, path: Path, overrides: dict[str, Any], build: bool) -> m.Drill | None:
     out = _Collector(doc, [])
     spec = out.parse(DrillSpec, doc.data, ())
-    loaded: list[tuple[int, m.Scenario]] = []
+    loaded: list[tuple[int, Checked]] = []
     raw_refs = list(_entries(doc.data, ("scenarios",)))
     shared = doc.data.get("params") if isinstance(doc.data.get("params"), dict) else {}
     declared: set[str] = set()
@@ -312,7 +338,11 @@ def _drill(doc: Document, path: Path, overrides: dict[str, Any]) -> m.Drill:
         out.problems.extend(unknown_params(overrides, declared, anyone))
     if out.problems or spec is None:
         raise InputError(problems=_unique(out.problems))
-    entries = [m.DrillEntry(s, spec.scenarios[i].weight) for i, s in loaded]
+    if not build:
+        return None
+    from gameday.model import scenario as m
+
+    entries = [m.DrillEntry(_build(s), spec.scenarios[i].weight) for i, s in loaded]
     meta = spec.metadata
     return m.Drill(
         name=meta.name,

@@ -166,6 +166,7 @@ def test_validating_paths_needs_no_cli_framework(tmp_path: Any) -> None:
     code, modules = modules_after("validate", str(path))
     assert code == 0 and "gameday.validate" in modules
     assert not {"typer", "click", "rich", *catalog.MODULES.values()} & modules
+    assert not {"gameday.build", "gameday.model.scenario"} & modules  # checked, not built
 
 
 @pytest.mark.parametrize(
