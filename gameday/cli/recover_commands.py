@@ -44,7 +44,7 @@ def resume(
     from gameday.cli.params import parse_overrides
     from gameday.config import load_config
     from gameday.errors import InputError, Location, Problem, RefusedError, UsageError
-    from gameday.execute.journal import JOURNAL, read_records
+    from gameday.execute.journal import JOURNAL, read_events
     from gameday.execute.recover import live_runner
     from gameday.execute.recover import recover as recover_run
     from gameday.execute.resume import entries_of, plan_resume
@@ -58,7 +58,7 @@ def resume(
         raise InputError(
             problems=[Problem(Location(str(journal)), "no journal here", "name a run directory")]
         )
-    records = read_records(journal)
+    records = read_events(journal)  # not the samples: an 8-hour run resumes in little memory
     start = next((r for r in records if isinstance(r, RunStart)), None)
     if start is None or not start.source:
         raise UsageError(

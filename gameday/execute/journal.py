@@ -297,6 +297,12 @@ def iter_records(path: Path, only: tuple[str, ...] = ()) -> Iterator[Record]:
                 yield record
 
 
+def read_events(path: Path) -> list[Record]:
+    """Every record but the probe samples (what `resume` plans from): as many as things
+    happened in the run, however long its probes sampled."""
+    return [r for r in iter_records(path) if not isinstance(r, Samples)]
+
+
 def read_journal(path: Path) -> list[dict[str, Any]]:
     """All records as JSON objects, normalised through their typed definitions (for
     readers not yet converted to typed records, e.g. scoring)."""
