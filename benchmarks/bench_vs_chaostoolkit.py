@@ -363,7 +363,9 @@ def main() -> int:
         for round_ in range(ROUNDS):
             exp = work / f"experiment-{round_}.json"
             exp.write_text(json.dumps(experiment(system, system.pid("replica-1")), indent=1))
-            argv = [str(chaos), "--no-log-file", "run", "--no-verify-tls", str(exp)]
+            journal = work / f"journal-{round_}.json"  # never the working directory
+            argv = [str(chaos), "--no-log-file", "run", "--no-verify-tls"]
+            argv += ["--journal-path", str(journal), str(exp)]
             cost, _ = measured(argv, ctk_env, work)
             cost.rss_mb = peak_rss(argv, ctk_env)
             results["chaostoolkit"].append(cost)
