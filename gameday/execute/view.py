@@ -45,7 +45,8 @@ class View(Protocol):
 
 def read_answer(console: Console, prompt: str, timeout: float | None) -> bool | None:
     """Prints `prompt` and reads one line from the terminal for at most `timeout` seconds.
-    An empty line is yes (the default); no line in time, or end of input, is None."""
+    An empty line is yes (the default); no line in time, or end of input, is None. Byte by
+    byte: what follows the line (answers typed ahead, piped in) is left for the next ask."""
     console.print(prompt, end="")
     fd = sys.stdin.fileno()
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -58,7 +59,7 @@ def read_answer(console: Console, prompt: str, timeout: float | None) -> bool | 
         ready, _, _ = select.select([fd], [], [], left)
         if not ready:
             continue
-        chunk = os.read(fd, 1024)
+        chunk = os.read(fd, 1)
         if not chunk:
             console.print()
             return None

@@ -10,6 +10,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -186,3 +187,44 @@ def test_an_unanswered_manual_step_fails_and_the_fault_is_reverted(
     assert code == 5, term.seen[-2000:]  # recovery failed: documented exit code 5
     (frontend,) = [i for i in stack.rpc().supervisor.getAllProcessInfo() if i["name"] == "frontend"]
     assert psutil.Process(frontend["pid"]).status() != psutil.STATUS_STOPPED
+
+
+def frontend_running(stack: DemoStack) -> bool:
+    (frontend,) = [i for i in stack.rpc().supervisor.getAllProcessInfo() if i["name"] == "frontend"]
+    return bool(psutil.Process(frontend["pid"]).status() != psutil.STATUS_STOPPED)
+
+
+def test_ctrl_c_at_the_go_prompt_injects_nothing(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    scenario = DATA / "local" / "facilitated-pause.yaml"
+    term = terminal(facilitated(stack, tmp_path, scenario))
+    term.expect(r"\[go\? y/n\]")
+    term.proc.send_signal(signal.SIGINT)
+    code = term.wait(60)
+    events = journal(tmp_path, "facilitated-pause")
+    assert not [e for e in events if e["type"] == "injection-applied"], "nothing injected"
+    (end,) = [e for e in events if e["type"] == "scenario-end"]
+    assert end["outcome"] == "interrupted", end
+    assert code == 130, term.seen[-2000:]
+    assert frontend_running(stack)
+
+
+def test_ctrl_c_during_a_manual_step_reverts_the_fault(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    scenario = DATA / "local" / "facilitated-pause.yaml"
+    term = terminal(facilitated(stack, tmp_path, scenario))
+    term.expect(r"\[go\? y/n\]")
+    term.send("y\r")
+    term.expect(r"\[panel 3\] and confirm traffic is back", timeout=60)
+    term.expect(r"\[done\? y/n\]")
+    term.proc.send_signal(signal.SIGINT)
+    code = term.wait(60)
+    events = journal(tmp_path, "facilitated-pause")
+    assert [e for e in events if e["type"] == "injection-applied"]
+    assert [e for e in events if e["type"] == "injection-reverted"], "the pause was undone"
+    (end,) = [e for e in events if e["type"] == "scenario-end"]
+    assert end["outcome"] == "interrupted", end
+    assert code == 130, term.seen[-2000:]
+    assert frontend_running(stack)
