@@ -49,16 +49,16 @@ def running_runs(pid: int | None = None) -> list[Path]:
     for marker in sorted(_running_dir().iterdir()):
         try:
             data = json.loads(marker.read_text())
-            runner, started = int(data["pid"]), data.get("pid_start")
+            runner, started, run = int(data["pid"]), data.get("pid_start"), data["run_dir"]
             written = marker.stat().st_mtime
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if not _is_runner(runner, started, written):
-            with contextlib.suppress(OSError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # unreadable (another user's, or being written): not ours to judge
+        if not isinstance(run, str) or runner <= 0 or not _is_runner(runner, started, written):
+            with contextlib.suppress(OSError):  # corrupt, or its runner is gone
                 marker.unlink()
             continue
         if pid is None or runner == pid:
-            found.append(Path(data["run_dir"]))
+            found.append(Path(run))
     return found
 
 

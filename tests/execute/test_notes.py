@@ -94,3 +94,40 @@ def test_two_live_drills_need_a_run_named(state: Path, tmp_path: Path) -> None:
         notes.add_note("which one?", "sam")
     assert "--run" in (raised.value.hint or "")
     assert notes.add_note("this one", "sam", first) == first
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"pid": -1, "run_dir": "/x"},  # psutil refuses negative pids
+        {"pid": 0, "run_dir": "/x"},
+        {"pid": 10**30, "run_dir": "/x"},
+        {"pid": "PID"},  # the runner's own pid below, but no run_dir
+        {"pid": "PID", "pid_start": "START", "run_dir": None},
+        {"pid": "PID", "pid_start": "START", "run_dir": 7},
+        [1, 2],
+        "text",
+        None,
+    ],
+)
+def test_a_corrupt_marker_never_breaks_the_note(
+    state: Path, tmp_path: Path, content: object
+) -> None:
+    mine = run_dir(tmp_path, "20261128T000000Z-aaaaaa")
+    notes.register(mine)
+    me = json.loads((state / "running" / mine.name).read_text())
+    text = json.dumps(content).replace('"PID"', str(me["pid"]))
+    (state / "running" / "20261128T000001Z-bbbbbb").write_text(
+        text.replace('"START"', str(me["pid_start"]))
+    )
+    assert notes.running_runs() == [mine.resolve()]
+    assert notes.add_note("still works", "sam") == mine.resolve()
+
+
+def test_unreadable_markers_are_skipped(state: Path, tmp_path: Path) -> None:
+    mine = run_dir(tmp_path, "20261128T000000Z-aaaaaa")
+    notes.register(mine)
+    (state / "running" / "20261128T000001Z-bbbbbb").mkdir()  # not a file
+    (state / "running" / "20261128T000002Z-cccccc").write_bytes(b"\xff\xfe{")
+    (state / "running" / "20261128T000003Z-dddddd").write_text('{"pid": 1')  # half written
+    assert notes.running_runs() == [mine.resolve()]
