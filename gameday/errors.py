@@ -87,6 +87,11 @@ class TransientError(TargetError):
     """A target error worth retrying (connection refused, 5xx, conflicts)."""
 
 
+class StateError(GamedayError):
+    """gameday's own state directory ($GAMEDAY_STATE) could not be written (full,
+    read-only, not a directory): raised before the change that needed it (exit code 6)."""
+
+
 class RollbackError(GamedayError):
     """A fault could not be reverted; the target may still be degraded (exit code 5)."""
 

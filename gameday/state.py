@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
 from typing import Any
+
+from gameday.errors import StateError
 
 
 def state_dir(create: bool = True) -> Path:
@@ -25,13 +28,34 @@ def private_path(group: str, name: str) -> Path:
 
 def write_private(path: Path, data: object) -> None:
     """Writes JSON readable by its owner only (0600) and fsyncs it: a revert after a crash
-    may depend on it. Never journaled, logged or rendered."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-        out.flush()
-        os.fsync(out.fileno())
+    may depend on it. Never journaled, logged or rendered. All or nothing: the file appears
+    complete (written aside, then renamed) or not at all, and a state directory that cannot
+    take it (full, read-only) is a `StateError` before the change that needed it."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # the rename itself survives a crash
+        finally:
+            os.close(folder)
+    except OSError as exc:
+        where = "" if exc.filename in (None, str(path), str(temp)) else f"{exc.filename}: "
+        raise StateError(
+            f"cannot write {path}: {where}{exc.strerror or exc}",
+            hint=f"gameday keeps what a revert needs under {state_dir(create=False)} "
+            "($GAMEDAY_STATE): free space there, fix its permissions, or point "
+            "GAMEDAY_STATE at a writable directory",
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def read_private(path: Path) -> Any:

@@ -4,6 +4,7 @@ directory tree, and the audit arithmetic."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gameday.errors import RefusedError, TargetError
+from gameday.errors import RefusedError, StateError, TargetError
 from gameday.execute.journal import CRASH_AFTER
 from gameday.targets.local.command import CommandFault, CommandFaultParams
 from gameday.targets.local.datawriter import audit_records
@@ -203,3 +204,111 @@ def test_audit_arithmetic() -> None:
     assert a.lost_ranges == 1 and a.out_of_order == 1 and a.unacknowledged_kept == 1
     holes = audit_records(acked, [1, 3, 5, 8], every=0.05, writer="w", store="t", attempted=10)
     assert holes.lost_ranges == 4 and holes.restore_point_seq == 1  # 2 | 4 | 6 | 9-10
+
+
+def test_a_state_dir_that_cannot_take_the_env_stops_the_inject_before_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a directory, read-only or full: a clear error naming the place, and neither
+    the inject command nor (later, in rollback) the revert command runs."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("GAMEDAY_STATE", str(state))
+    state.mkdir()
+    (state / "undo").write_text("")  # where the env file goes is not a directory
+    marker, reverted = tmp_path / "marker", tmp_path / "reverted"
+    params = CommandFaultParams(
+        inject=["touch", str(marker)], revert=["touch", str(reverted)], env={"TOKEN": "t"}
+    )
+    fault = CommandFault()
+    planned = fault.select(params, None)
+    with pytest.raises(StateError, match=r"inject command did not run.*undo: ") as raised:
+        fault.inject(planned, params, None)
+    assert "GAMEDAY_STATE" in (raised.value.hint or "")
+    fault.revert(planned, None)
+    assert not marker.exists() and not reverted.exists()
+
+
+def test_a_full_disk_leaves_no_half_written_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAMEDAY_STATE", str(tmp_path / "state"))
+    marker, reverted = tmp_path / "marker", tmp_path / "reverted"
+    params = CommandFaultParams(
+        inject=["touch", str(marker)], revert=["touch", str(reverted)], env={"TOKEN": "t"}
+    )
+    fault = CommandFault()
+    planned = fault.select(params, None)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(StateError, match="No space left on device"):
+        fault.inject(planned, params, None)
+    monkeypatch.undo()
+    monkeypatch.setenv("GAMEDAY_STATE", str(tmp_path / "state"))
+    assert list((tmp_path / "state" / "undo").iterdir()) == [], "nothing half written"
+    fault.revert(planned, None)  # a partial file would have run the revert (or crashed it)
+    assert not marker.exists() and not reverted.exists()
+
+
+def env_scenario(tmp_path: Path, extra: str = "") -> Path:
+    """The command-fault drill with a secret in env that its revert needs back."""
+    text = (DATA / "dr" / "command-fault.yaml").read_text()
+    old = '    revert: [rm, -f, "{{ marker }}"]\n'
+    assert old in text
+    revert = '    revert: [sh, -c, \'test "$TOKEN" = t0k3n && rm -f "$0"\', "{{ marker }}"]\n'
+    text = text.replace(old, revert + "    env: {TOKEN: t0k3n}\n" + extra)
+    if extra:  # the fault stays during recovery: it cannot wait for the marker to go
+        step = "{name: marker gone, type: wait_for, params: {probe: marker-absent, successes: 2}"
+        assert step in text
+        text = text.replace(step, "{name: look, type: command, params: {argv: [test, -f, '{{ marker }}']}")
+    scenario = tmp_path / "command-fault.yaml"
+    scenario.write_text(text)
+    return scenario
+
+
+def undo_files(state: Path) -> list[Path]:
+    return sorted((state / "undo").glob("command-env-*")) if (state / "undo").is_dir() else []
+
+
+@pytest.mark.parametrize("extra", ["", "    revert_after_recovery: true\n"])
+def test_the_env_file_goes_with_the_revert_and_a_dry_run_writes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    state = tmp_path / "state"
+    monkeypatch.setenv("GAMEDAY_STATE", str(state))
+    marker, scenario = tmp_path / "marker", env_scenario(tmp_path, extra)
+    run = ["run", str(scenario), "--reports", str(tmp_path / "r"), "--auto-approve"]
+    dry = gameday(*run, "--set", f"marker={marker}", "--dry-run")
+    assert dry.returncode == 0, dry.stdout[-3000:]
+    assert undo_files(state) == [] and not marker.exists()
+    done = gameday(*run, "--set", f"marker={marker}")
+    # the revert saw TOKEN (else exit 5); a fault kept through recovery fails verify (1)
+    assert done.returncode == (1 if extra else 0), done.stdout[-3000:]
+    assert not marker.exists() and undo_files(state) == []
+
+
+def test_recover_after_a_crash_reads_the_env_file_and_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state"
+    monkeypatch.setenv("GAMEDAY_STATE", str(state))
+    marker = tmp_path / "marker"
+    proc = subprocess.run(
+        [GAMEDAY, "run", str(env_scenario(tmp_path)), "--reports", str(tmp_path / "r")]
+        + ["--auto-approve", "--set", f"marker={marker}", "--set", "duration=30s"],
+        cwd=ROOT,
+        env={**os.environ, CRASH_AFTER: "injection-applied"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert marker.exists() and len(undo_files(state)) == 1
+    (run_dir,) = (tmp_path / "r").glob("command-fault/*")
+    assert "t0k3n" not in (run_dir / "journal.jsonl").read_text().replace("= t0k3n &&", "")
+    first = gameday("recover", str(run_dir))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert not marker.exists(), "recover did not run the revert command with its env"
+    assert undo_files(state) == []

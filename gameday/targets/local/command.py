@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from gameday.errors import TargetError
+from gameday.errors import StateError, TargetError
 from gameday.plugins.protocols import Injection, Landing, Reach, Touches
 from gameday.spec.base import PluginParams
 from gameday.spec.units import Duration
@@ -153,7 +153,14 @@ class CommandFault:
     def inject(self, injection: Injection, params: CommandFaultParams, target: object) -> Injection:
         saved = injection.undo.get("env_saved")
         if saved:  # before the inject command: its revert needs the same environment
-            write_private(Path(saved), params.env)
+            try:
+                write_private(Path(saved), params.env)
+            except StateError as exc:
+                raise StateError(
+                    f"the inject command did not run: its env could not be saved for the "
+                    f"revert ({exc.message})",
+                    hint=exc.hint,
+                ) from None
         status, output = run_argv(
             params.inject,
             user=params.user,
