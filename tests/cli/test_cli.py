@@ -200,3 +200,28 @@ def test_values_files_and_set_layer_in_order(tmp_path: Path) -> None:
     second.write_text("nested: {b: 2}\n")
     merged = parse_overrides(["nested.c=3", "replicas=4", "name=web"], [first, second])
     assert merged == {"replicas": 4, "nested": {"a": 1, "b": 2, "c": 3}, "name": "web"}
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("0s", "--approval-timeout: must be longer than 0s"),
+        ("0", "--approval-timeout: invalid duration '0'"),
+        ("-5s", "--approval-timeout: invalid duration '-5s'"),
+        ("soon", "--approval-timeout: invalid duration 'soon'"),
+        ("999h", "--approval-timeout: duration '999h' is longer than 30 days"),
+    ],
+)
+def test_a_bad_approval_timeout_is_refused_before_anything_runs(
+    tmp_path: Path, value: str, says: str
+) -> None:
+    done = gameday(
+        "run",
+        str(DATA / "dr" / "command-fault.yaml"),
+        "--reports",
+        str(tmp_path),
+        "--approval-timeout",
+        value,
+    )
+    assert done.returncode == 2 and says in done.stderr, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and not list(tmp_path.iterdir())
