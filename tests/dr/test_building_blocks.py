@@ -262,7 +262,9 @@ def env_scenario(tmp_path: Path, extra: str = "") -> Path:
     if extra:  # the fault stays during recovery: it cannot wait for the marker to go
         step = "{name: marker gone, type: wait_for, params: {probe: marker-absent, successes: 2}"
         assert step in text
-        text = text.replace(step, "{name: look, type: command, params: {argv: [test, -f, '{{ marker }}']}")
+        text = text.replace(
+            step, "{name: look, type: command, params: {argv: [test, -f, '{{ marker }}']}"
+        )
     scenario = tmp_path / "command-fault.yaml"
     scenario.write_text(text)
     return scenario
@@ -296,8 +298,18 @@ def test_recover_after_a_crash_reads_the_env_file_and_removes_it(
     monkeypatch.setenv("GAMEDAY_STATE", str(state))
     marker = tmp_path / "marker"
     proc = subprocess.run(
-        [GAMEDAY, "run", str(env_scenario(tmp_path)), "--reports", str(tmp_path / "r")]
-        + ["--auto-approve", "--set", f"marker={marker}", "--set", "duration=30s"],
+        [
+            GAMEDAY,
+            "run",
+            str(env_scenario(tmp_path)),
+            "--reports",
+            str(tmp_path / "r"),
+            "--auto-approve",
+            "--set",
+            f"marker={marker}",
+            "--set",
+            "duration=30s",
+        ],
         cwd=ROOT,
         env={**os.environ, CRASH_AFTER: "injection-applied"},
         capture_output=True,
