@@ -20,7 +20,6 @@ from gameday.hints import did_you_mean
 from gameday.load import Document, YamlPath, load_file
 from gameday.plugins.registry import registry
 from gameday.spec import API_VERSION
-from gameday.spec.drill import DrillSpec
 from gameday.spec.problems import problems_from
 from gameday.spec.scenario import ScenarioSpec
 from gameday.static_checks import static_problems
@@ -293,6 +292,8 @@ def _check_prometheus_source(out: _Collector, data: dict[str, Any]) -> None:
 
 
 def _drill(doc: Document, path: Path, overrides: dict[str, Any], build: bool) -> m.Drill | None:
+    from gameday.spec.drill import DrillSpec  # with cron parsing: only drills need it
+
     out = _Collector(doc, [])
     spec = out.parse(DrillSpec, doc.data, ())
     loaded: list[tuple[int, Checked]] = []
