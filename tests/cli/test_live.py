@@ -10,6 +10,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import subprocess
 import time
@@ -227,4 +228,33 @@ def test_ctrl_c_during_a_manual_step_reverts_the_fault(
     (end,) = [e for e in events if e["type"] == "scenario-end"]
     assert end["outcome"] == "interrupted", end
     assert code == 130, term.seen[-2000:]
+    assert frontend_running(stack)
+
+
+def test_a_go_that_timed_out_releases_the_target_for_the_next_scenario(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    """The first scenario's go times out; the second, on the same target, can still
+    take the target lock (a lock held on would refuse it) and runs to its end."""
+    shutil.copy(DATA / "local" / "facilitated-pause.yaml", tmp_path)
+    drill = tmp_path / "twice.yaml"
+    drill.write_text(
+        "apiVersion: gameday/v1\nkind: Drill\nmetadata: {name: twice, owner: tests}\n"
+        "scenarios:\n  - ref: facilitated-pause.yaml\n  - ref: facilitated-pause.yaml\n"
+    )
+    term = terminal(facilitated(stack, tmp_path, drill, "--approval-timeout", "2s"))
+    term.expect(r"\[go\? y/n\]")  # nobody answers the first
+    term.expect(r"no go from the facilitator", timeout=30)
+    term.expect(r"\[go\? y/n\]")
+    term.send("y\r")
+    term.expect(r"\[done\? y/n\]")
+    term.send("y\r")
+    assert term.wait(90) in (0, 1), term.seen[-3000:]
+    events = journal(tmp_path, "twice")
+    approvals = [e["go"] for e in events if e["type"] == "approval"]
+    assert approvals == [False, True], approvals
+    outcomes = [e["outcome"] for e in events if e["type"] == "scenario-end"]
+    assert outcomes[0] == "not-run" and outcomes[1] != "refused", outcomes
+    assert len([e for e in events if e["type"] == "injection-applied"]) == 1
+    assert [e for e in events if e["type"] == "injection-reverted"]
     assert frontend_running(stack)
