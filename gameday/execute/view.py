@@ -48,9 +48,13 @@ def read_answer(console: Console, prompt: str, timeout: float | None) -> bool | 
     An empty line is yes (the default); no line in time, or end of input, is None. Byte by
     byte: what follows the line (answers typed ahead, piped in) is left for the next ask."""
     console.print(prompt, end="")
-    fd = sys.stdin.fileno()
+    try:
+        fd = sys.stdin.fileno()  # None when started with stdin closed (`0<&-`)
+    except (AttributeError, ValueError, OSError):
+        console.print()
+        return None  # no input at all: as at its end
     deadline = None if timeout is None else time.monotonic() + timeout
-    line = b""
+    line = bytearray()
     while not line.endswith(b"\n"):
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:

@@ -104,3 +104,16 @@ def test_the_live_panel_stops_for_the_question_and_comes_back(stdin: int) -> Non
         assert view._live.is_started  # the finally restarted it: the run's last lines show
     finally:
         view.close()
+
+
+@pytest.mark.parametrize("closed", ["none", "closed"])
+def test_no_stdin_at_all_is_no_answer(monkeypatch: pytest.MonkeyPatch, closed: str) -> None:
+    """Started with stdin closed (`gameday demo --live 0<&-`): Python's sys.stdin is
+    None; or it was closed since. As at the end of input: no answer, never a crash."""
+    if closed == "none":
+        monkeypatch.setattr(sys, "stdin", None)
+    else:
+        gone = io.StringIO()
+        gone.close()
+        monkeypatch.setattr(sys, "stdin", gone)
+    assert read_answer(console(), "go? ", 5) is None
