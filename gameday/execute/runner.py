@@ -81,6 +81,7 @@ class ScenarioRun(Recovering):
         self.view: View = RedactingView(view, journal.redactor.scrub)
         self.clock: Clock = journal.clock
         own_deadline = self.clock() + scenario.deadline
+        self.drill_deadline_at = drill_deadline_at
         self.deadline_at = min(own_deadline, drill_deadline_at or own_deadline)
         self.sampler = Sampler.for_scenario(scenario)
         self.target: Any = None
@@ -238,12 +239,17 @@ class ScenarioRun(Recovering):
             touched = ", ".join(planned.targets[:10]) + (
                 " ..." if len(planned.targets) > 10 else ""
             )
+            asked = self.clock()
             answer = self.view.ask(
                 f"{self.s.name}: {self.s.fault.type} for {self.s.fault.duration:g}s will touch "
                 f"{len(planned.targets)}: {touched}",
                 question="go?",
                 timeout=self.options.approval_timeout,
             )
+            # the wait for a human is bounded by --approval-timeout, not by the scenario's
+            # deadline, which keeps its whole length for the work (the drill's still runs)
+            later = self.deadline_at + self.clock() - asked
+            self.deadline_at = min(later, self.drill_deadline_at or later)
             go, by = bool(answer), self.options.operator
             if answer is None:
                 by = f"nobody: no answer within {self.options.approval_timeout:g}s"

@@ -258,3 +258,26 @@ def test_a_go_that_timed_out_releases_the_target_for_the_next_scenario(
     assert len([e for e in events if e["type"] == "injection-applied"]) == 1
     assert [e for e in events if e["type"] == "injection-reverted"]
     assert frontend_running(stack)
+
+
+def test_the_wait_for_the_go_does_not_eat_the_scenario_deadline(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    """A go given later than the scenario's `deadline` after its start (within
+    --approval-timeout) still runs the whole scenario: the deadline bounds the drill's
+    work, the approval timeout bounds the wait for a human."""
+    text = (DATA / "local" / "facilitated-pause.yaml").read_text()
+    scenario = tmp_path / "facilitated-pause.yaml"
+    scenario.write_text(text + "deadline: 12s\n")
+    term = terminal(facilitated(stack, tmp_path, scenario, "--approval-timeout", "1m"))
+    term.expect(r"\[go\? y/n\]")
+    time.sleep(13)  # the room discusses the blast radius
+    term.send("y\r")
+    term.expect(r"\[done\? y/n\]", timeout=30)
+    term.send("y\r")
+    assert term.wait(60) in (0, 1), term.seen[-3000:]
+    events = journal(tmp_path, "facilitated-pause")
+    (end,) = [e for e in events if e["type"] == "scenario-end"]
+    assert "deadline" not in str(end["reason"]), end
+    assert [e for e in events if e["type"] == "injection-applied"]
+    assert [e for e in events if e["type"] == "injection-reverted"]
