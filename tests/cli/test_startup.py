@@ -146,7 +146,7 @@ def modules_after(*argv: str) -> tuple[int, set[str]]:
 def test_quick_answers_import_no_framework(argv: list[str]) -> None:
     code, modules = modules_after(*argv)
     assert code == (2 if not argv else 0)
-    heavy = {"typer", "click", "rich", "pydantic", "yaml", "importlib.metadata", "typing"}
+    heavy = {"typer", "click", "rich", "pydantic", "yaml", "importlib.metadata", "gameday.errors"}
     assert not heavy & modules
 
 
