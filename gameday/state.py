@@ -59,4 +59,15 @@ def write_private(path: Path, data: object) -> None:
 
 
 def read_private(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """What `write_private` wrote; a file that cannot be read back (another user's, edited
+    by hand) is a `StateError` naming it, so the revert that needed it fails as a revert
+    does (journaled, left pending for `gameday recover`)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StateError(
+            f"cannot read {path}: {reason}",
+            hint="it holds what the revert needs: run as the user that ran the drill, with "
+            "the same GAMEDAY_STATE, or restore the file",
+        ) from None

@@ -324,3 +324,25 @@ def test_recover_after_a_crash_reads_the_env_file_and_removes_it(
     assert first.returncode == 0, first.stdout + first.stderr
     assert not marker.exists(), "recover did not run the revert command with its env"
     assert undo_files(state) == []
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "a directory"])
+def test_an_env_file_that_cannot_be_read_is_a_revert_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """Edited by hand, or not readable by whoever runs recover: the revert fails as a
+    revert does (RollbackError territory: a GamedayError naming the file), never with a
+    traceback that leaves no record of what is still injected."""
+    monkeypatch.setenv("GAMEDAY_STATE", str(tmp_path / "state"))
+    params = CommandFaultParams(inject=["true"], revert=["true"], env={"TOKEN": "t"})
+    fault = CommandFault()
+    applied = fault.inject(fault.select(params, None), params, None)
+    saved = Path(applied.undo["env_saved"])
+    saved.unlink()
+    if damage == "corrupt":
+        saved.write_text('{"TOKEN": ')
+    else:
+        saved.mkdir()
+    with pytest.raises(StateError, match=f"cannot read {saved}") as raised:
+        fault.revert(applied, None)
+    assert "GAMEDAY_STATE" in (raised.value.hint or "")
