@@ -7,6 +7,7 @@ import dataclasses
 import os
 import select
 import sys
+import termios
 import threading
 import time
 from collections import deque
@@ -46,13 +47,17 @@ class View(Protocol):
 def read_answer(console: Console, prompt: str, timeout: float | None) -> bool | None:
     """Prints `prompt` and reads one line from the terminal for at most `timeout` seconds.
     An empty line is yes (the default); no line in time, or end of input, is None. Byte by
-    byte: what follows the line (answers typed ahead, piped in) is left for the next ask."""
-    console.print(prompt, end="")
+    byte: what follows the line (answers piped in) is left for the next ask. On a terminal,
+    keys pressed before the question (an Enter while logs scroll) are dropped: an answer
+    is only what is typed after it, by someone who has read it."""
     try:
         fd = sys.stdin.fileno()  # None when started with stdin closed (`0<&-`)
     except (AttributeError, ValueError, OSError):
-        console.print()
+        console.print(prompt)
         return None  # no input at all: as at its end
+    if os.isatty(fd):
+        termios.tcflush(fd, termios.TCIFLUSH)
+    console.print(prompt, end="")
     deadline = None if timeout is None else time.monotonic() + timeout
     line = bytearray()
     while not line.endswith(b"\n"):

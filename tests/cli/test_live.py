@@ -244,8 +244,7 @@ def test_a_go_that_timed_out_releases_the_target_for_the_next_scenario(
     )
     term = terminal(facilitated(stack, tmp_path, drill, "--approval-timeout", "2s"))
     term.expect(r"\[go\? y/n\]")  # nobody answers the first
-    term.expect(r"no go from the facilitator", timeout=30)
-    term.expect(r"\[go\? y/n\]")
+    term.expect(r"no go from the facilitator[\s\S]*\[go\? y/n\]", timeout=30)  # the second
     term.send("y\r")
     term.expect(r"\[done\? y/n\]")
     term.send("y\r")
@@ -281,3 +280,20 @@ def test_the_wait_for_the_go_does_not_eat_the_scenario_deadline(
     assert "deadline" not in str(end["reason"]), end
     assert [e for e in events if e["type"] == "injection-applied"]
     assert [e for e in events if e["type"] == "injection-reverted"]
+
+
+def test_a_key_pressed_before_the_question_is_not_the_go(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    """An Enter pressed while the logs scroll (an empty line is yes) must not approve a
+    fault its facilitator has not seen yet: only what is typed after the question counts."""
+    scenario = DATA / "local" / "facilitated-pause.yaml"
+    term = terminal(facilitated(stack, tmp_path, scenario, "--approval-timeout", "3s"))
+    term.send("\r")  # long before the question: the runner is still starting
+    term.expect(r"\[go\? y/n\]")
+    code = term.wait(60)
+    events = journal(tmp_path, "facilitated-pause")
+    (approval,) = [e for e in events if e["type"] == "approval"]
+    assert approval["go"] is False and "no answer within 3s" in str(approval["by"]), approval
+    assert not [e for e in events if e["type"] == "injection-applied"], "nothing injected"
+    assert code == 1, term.seen[-2000:]

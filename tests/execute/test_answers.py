@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pty
 import signal
 import sys
 import threading
@@ -117,3 +118,19 @@ def test_no_stdin_at_all_is_no_answer(monkeypatch: pytest.MonkeyPatch, closed: s
         gone.close()
         monkeypatch.setattr(sys, "stdin", gone)
     assert read_answer(console(), "go? ", 5) is None
+
+
+def test_on_a_terminal_only_keys_pressed_after_the_question_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keyboard, tty = pty.openpty()
+    with os.fdopen(tty) as terminal:
+        monkeypatch.setattr(sys, "stdin", terminal)
+        os.write(keyboard, b"\n")  # an Enter pressed while the logs scrolled
+        time.sleep(0.1)
+        assert read_answer(console(), "go? ", 0.3) is None
+        typist = threading.Timer(0.2, os.write, args=(keyboard, b"n\n"))
+        typist.start()
+        assert read_answer(console(), "go? ", 5) is False  # typed after it: the answer
+        typist.join()
+    os.close(keyboard)
