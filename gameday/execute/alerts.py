@@ -15,12 +15,14 @@ import dataclasses
 import datetime
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gameday.errors import GamedayError
 from gameday.model.scenario import Detection, ExpectedAlert, Prometheus
 from gameday.plugins.protocols import Sample
-from gameday.prometheus import AlertmanagerClient, PrometheusClient
+
+if TYPE_CHECKING:  # the client (requests, prometheus-api-client) loads only when used
+    from gameday.prometheus import PrometheusClient
 
 EVERY = 1.0
 AlertChange = Callable[[str, ExpectedAlert, dict[str, str], float | None], None]
@@ -34,6 +36,8 @@ def source_for(
 ) -> Any:
     """Where `detection` reads alerts: Alertmanager, another Prometheus (with the same
     credentials if any), or the scenario's own Prometheus client."""
+    from gameday.prometheus import AlertmanagerClient, PrometheusClient
+
     if detection.source == "alertmanager":
         return AlertmanagerClient(detection.url or "", spec)
     if detection.url:

@@ -12,7 +12,7 @@ from typing import Any
 from rich.markup import escape
 
 from gameday.errors import GamedayError
-from gameday.execute import alerts, promsli
+from gameday.execute import alerts
 from gameday.execute.options import ScenarioEnded, with_hint
 from gameday.execute.sampling import ProbeLoop
 from gameday.execute.scenario_state import ScenarioState
@@ -98,6 +98,8 @@ class Observing(ScenarioState):
         (and, for an expected breach, over the verify window after it)."""
         if self.prometheus is None or not self.window_wall:
             return
+        from gameday.execute import promsli  # the Prometheus client loads only when used
+
         start = self.window_wall[0]
         end = self.window_wall[1] if len(self.window_wall) > 1 else time.time()
         windows = [(start, end)]

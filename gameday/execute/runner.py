@@ -22,7 +22,7 @@ import dataclasses
 import platform
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
@@ -54,8 +54,10 @@ from gameday.model.scenario import (
 )
 from gameday.plugins.protocols import Injection, Landing
 from gameday.plugins.registry import registry
-from gameday.prometheus import PrometheusClient
 from gameday.redact import find_secrets
+
+if TYPE_CHECKING:
+    from gameday.prometheus import PrometheusClient
 
 
 class ScenarioRun(Recovering):
@@ -104,9 +106,11 @@ class ScenarioRun(Recovering):
         self.lock: TargetLock | None = None
         self.facts: dict[str, Any] = {}
         """Shared by this scenario's setup, recovery and rollback steps."""
-        self.prometheus = (
-            None if scenario.prometheus is None else PrometheusClient(scenario.prometheus)
-        )
+        self.prometheus: PrometheusClient | None = None
+        if scenario.prometheus is not None:  # requests and its client load only when used
+            from gameday.prometheus import PrometheusClient
+
+            self.prometheus = PrometheusClient(scenario.prometheus)
         journal.on_failure = self._journal_failed
 
     # -- lifecycle -------------------------------------------------------------------

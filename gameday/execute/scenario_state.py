@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gameday.execute.journal import Clock, JournalWriter
 from gameday.execute.lock import TargetLock
@@ -18,7 +18,9 @@ from gameday.execute.view import View
 from gameday.model import journal as j
 from gameday.model.scenario import Scenario
 from gameday.plugins.protocols import Injection
-from gameday.prometheus import PrometheusClient
+
+if TYPE_CHECKING:
+    from gameday.prometheus import PrometheusClient
 
 
 class ScenarioState:
