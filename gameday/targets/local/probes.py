@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import http.client
 import re
 import socket
 import subprocess
@@ -13,11 +12,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from gameday import deadlines
 from gameday.plugins.protocols import Sample
 from gameday.spec.base import PluginParams
 from gameday.spec.formats import HttpUrl
 from gameday.spec.units import Duration
+from gameday.targets.local import httpwire
 from gameday.targets.local.selector import ProcessSelector, select_processes
 
 
@@ -56,55 +55,60 @@ class HttpSession:
     def __init__(self, params: HttpParams):
         self.params = params
         url = urllib.parse.urlsplit(params.url)
-        self.https = url.scheme == "https"
-        self.host, self.port = url.hostname or "127.0.0.1", url.port
-        self.path = (url.path or "/") + (f"?{url.query}" if url.query else "")
-        self.headers = dict(params.headers)
-        self._conn: http.client.HTTPConnection | None = None
-        if url.username is not None and "Authorization" not in self.headers:
+        self.tls = httpwire.tls_context() if url.scheme == "https" else None
+        self.host = url.hostname or "127.0.0.1"
+        self.port = url.port or (443 if self.tls else 80)
+        path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        headers = dict(params.headers)
+        if url.username is not None and "Authorization" not in headers:
             credentials = (
                 f"{urllib.parse.unquote(url.username)}:{urllib.parse.unquote(url.password or '')}"
             )
-            self.headers["Authorization"] = (
-                "Basic " + base64.b64encode(credentials.encode()).decode()
+            headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+        self.head_only = params.method.upper() == "HEAD"
+        self.request = b""
+        self.invalid = ""
+        try:
+            self.request = httpwire.request_bytes(
+                params.method, self.host, self.port, 443 if self.tls else 80, path, headers
             )
+        except ValueError as exc:  # a failed sample each time, not a crashed probe
+            self.invalid = str(exc)
+        self._sock: socket.socket | None = None
 
     def sample(self, t: float) -> Sample:
         p = self.params
-        conn = self._conn or self._connect()
+        if self.invalid:
+            return Sample(t, False, 0.0, None, self.invalid)
         start = time.monotonic()
-        kept = False
+        deadline = start + p.timeout
+        sock, kept = self._sock, False
         try:
-            with deadlines.cut_off(conn, p.timeout):
-                conn.request(p.method, self.path, headers=self.headers)
-                response = conn.getresponse()
-                body = response.read()
+            if sock is None:
+                sock = httpwire.connect(self.host, self.port, self.tls, deadline)
+            answer = httpwire.exchange(sock, self.request, self.head_only, deadline)
             latency = time.monotonic() - start
             if latency >= p.timeout:
                 raise TimeoutError
-            ok = response.status in p.expect_status and (
-                p.body_contains is None or p.body_contains.encode() in body
+            ok = answer.status in p.expect_status and (
+                p.body_contains is None or p.body_contains.encode() in answer.body
             )
-            kept = ok and p.reuse_connection and not response.will_close
-            return Sample(t, ok, latency, float(response.status), f"HTTP {response.status}")
-        except (OSError, http.client.HTTPException) as exc:
+            kept = ok and p.reuse_connection and not answer.will_close
+            return Sample(t, ok, latency, float(answer.status), f"HTTP {answer.status}")
+        except (OSError, httpwire.BadAnswer) as exc:
             took = time.monotonic() - start
             if took >= p.timeout:  # cut off at the deadline, whatever it raised
                 return Sample(t, False, took, None, f"no complete answer within {p.timeout:g}s")
             return Sample(t, False, took, None, _short(exc))
         finally:
-            self._conn = conn if kept else None
-            if not kept:
-                conn.close()
-
-    def _connect(self) -> http.client.HTTPConnection:
-        conn_type = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-        return conn_type(self.host, self.port, timeout=self.params.timeout)
+            self._sock = sock if kept else None
+            if not kept and sock is not None:
+                sock.close()
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
 
 
 class TcpParams(PluginParams):
