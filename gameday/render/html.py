@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from importlib import resources
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
 from gameday.model.scorecard import ScenarioScore, Scorecard
-from gameday.render import headline
+from gameday.render import headline, jinja
 from gameday.render.charts import KINDS, timeline
 from gameday.render.restore import html_summary
 from gameday.render.summary import (
@@ -24,7 +23,7 @@ from gameday.render.words import words
 
 
 def _env() -> Environment:
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    env = jinja.environment()
     env.filters["ms"] = lambda v: "-" if v is None else f"{v * 1000:.0f}ms"
     env.filters["secs"] = lambda v: "-" if v is None else f"{v:.2f}s"
     env.filters["pct"] = lambda v: "-" if v is None else f"{v * 100:.2f}%"
@@ -50,12 +49,7 @@ def _charts(scenario: ScenarioScore) -> list[tuple[str, Markup]]:
 
 
 def render_html(card: Scorecard) -> str:
-    source = (
-        resources.files("gameday.render")
-        .joinpath("templates/report.html.j2")
-        .read_text(encoding="utf-8")
-    )
-    template = _env().from_string(source)
+    template = _env().get_template("report.html.j2")
     return template.render(
         card=card,
         charts={s.name + str(i): _charts(s) for i, s in enumerate(card.scenarios)},

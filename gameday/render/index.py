@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
+
+from gameday.render import jinja
 
 INDEX = "index.html"
 
@@ -182,16 +182,11 @@ def render_index(root: Path) -> str:
             scores, verdicts = owned.setdefault(name, ([], []))
             scores.append(score)
             verdicts.append(run.verdicts.get(name))
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    env = jinja.environment()
     env.filters["when"] = lambda t: datetime.datetime.fromtimestamp(t, datetime.UTC).strftime(
         "%Y-%m-%d %H:%M UTC"
     )
-    source = (
-        resources.files("gameday.render")
-        .joinpath("templates/index.html.j2")
-        .read_text(encoding="utf-8")
-    )
-    return env.from_string(source).render(
+    return env.get_template("index.html.j2").render(
         runs=list(reversed(runs)),
         count=plural(len(runs), "run"),
         trends={
