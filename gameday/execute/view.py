@@ -12,15 +12,15 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from rich.console import Console, Group
-from rich.live import Live
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from gameday.plugins.protocols import Sample
+
+if TYPE_CHECKING:  # the live view's widgets load only on a terminal (LiveView)
+    from rich.console import Console, Group
+    from rich.text import Text
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -126,6 +126,8 @@ class LiveView:
     Log lines are printed through the live console, above the panel, never inside it."""
 
     def __init__(self, console: Console):
+        from rich.live import Live
+
         self.console = console
         self._name, self._phase = "", "starting"
         self._ends_at: float | None = None
@@ -160,6 +162,10 @@ class LiveView:
             self._live.start()
 
     def _render(self) -> Group:
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
         countdown = ""
         if self._ends_at is not None:
             countdown = f"  {max(0.0, self._ends_at - time.monotonic()):4.1f}s left"
@@ -185,6 +191,8 @@ class LiveView:
 
 
 def _sparkline(samples: list[Sample]) -> Text:
+    from rich.text import Text
+
     text = Text()
     latencies = [s.latency or 0.0 for s in samples]
     top = max(latencies, default=0.0) or 1.0
