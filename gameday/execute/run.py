@@ -7,7 +7,6 @@ rendering read it back afterwards.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import platform
 import secrets
@@ -49,9 +48,6 @@ def execute(
 
     `overrides` (the --set/--values params) are journaled, secrets masked, so that
     `gameday resume` can load the same drill again."""
-    # Everything loaded so far (modules, models) lives as long as the process: frozen,
-    # the collector stops walking it again on every full collection during the drill.
-    gc.freeze()
     entries = entries_of(subject)
     run_dir = new_run_dir(reports, subject.name)
     journal = JournalWriter(run_dir / JOURNAL, Clock())
