@@ -135,3 +135,10 @@ def test_a_header_with_a_line_break_is_a_failed_sample_not_a_sent_request(
     sample = probe(server, headers={"X-A": "b\r\nX-Injected: 1"}).sample(0)
     assert not sample.ok and sample.detail and "invalid" in sample.detail
     assert server.requests == []
+
+
+def test_a_large_body_read_until_close_is_read_whole_in_time(canned: Make) -> None:
+    body = b"x" * (8 * 1024 * 1024) + b"END"
+    server = canned(b"HTTP/1.0 200 OK\r\n\r\n" + body)
+    sample = probe(server, body_contains="END", timeout="5s").sample(0)
+    assert sample.ok, sample

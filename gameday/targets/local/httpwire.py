@@ -138,23 +138,28 @@ def _chunked(reader: _Reader) -> bytes:
 
 
 class _Reader:
-    """Buffered reads from `sock`, each waiting at most until the deadline."""
+    """Buffered reads from `sock`, each waiting at most until the deadline (a bytearray:
+    a large body is appended to, never copied whole per read)."""
 
     def __init__(self, sock: socket.socket, deadline: float):
         self.sock, self.deadline = sock, deadline
-        self.buf = b""
+        self.buf = bytearray()
 
     def _more(self) -> bytes:
         self.sock.settimeout(_left(self.deadline))
         return self.sock.recv(65536)
+
+    def _take(self, size: int, skip: int = 0) -> bytes:
+        found = bytes(self.buf[:size])
+        del self.buf[: size + skip]
+        return found
 
     def until(self, mark: bytes, limit: int) -> bytes:
         """The bytes before `mark` (consumed with it)."""
         while True:
             end = self.buf.find(mark)
             if end >= 0:
-                found, self.buf = self.buf[:end], self.buf[end + len(mark) :]
-                return found
+                return self._take(end, len(mark))
             if len(self.buf) > limit:
                 raise BadAnswer(f"no end of headers within {limit} bytes")
             data = self._more()
@@ -168,14 +173,12 @@ class _Reader:
             if not data:
                 raise BadAnswer(f"incomplete body: {len(self.buf)} of {size} bytes")
             self.buf += data
-        found, self.buf = self.buf[:size], self.buf[size:]
-        return found
+        return self._take(size)
 
     def rest(self) -> bytes:
         while data := self._more():
             self.buf += data
-        found, self.buf = self.buf, b""
-        return found
+        return self._take(len(self.buf))
 
 
 def _left(deadline: float) -> float:
