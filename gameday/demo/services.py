@@ -166,7 +166,7 @@ def web_handler(name: str, store_url: str) -> type[_Handler]:
             if self.path == "/":
                 try:
                     status, _ = forward(store_url, "GET", "/health", None, 0.5)
-                except OSError as exc:
+                except (OSError, http.client.HTTPException) as exc:
                     self.reply(503, {"replica": name, "error": f"store unavailable: {exc}"})
                     return
                 self.reply(200 if status == 200 else 503, {"replica": name, "store": status})
@@ -180,7 +180,7 @@ def web_handler(name: str, store_url: str) -> type[_Handler]:
             try:
                 status, payload = forward(store_url, method, self.path, body, 2.0)
                 self.reply(status, json.loads(payload or b"null"))
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, http.client.HTTPException) as exc:
                 self.reply(503, {"replica": name, "error": str(exc)})
 
     return Handler
@@ -205,7 +205,9 @@ def frontend_handler(upstreams: list[str]) -> type[_Handler]:
                 upstream = upstreams[(first + offset) % len(upstreams)]
                 try:
                     status, payload = forward(upstream, method, self.path, body, 2.0)
-                except OSError:
+                except (OSError, http.client.HTTPException):
+                    # a replica killed mid-answer (IncompleteRead, BadStatusLine) is
+                    # retried on the next one, like a refused connection
                     continue
                 if status < 500:
                     break
