@@ -95,22 +95,11 @@ def test_command_fault_failures_are_errors_with_the_output(tmp_path: Path) -> No
     assert fault.select(empty, None).targets == ()  # an empty selection: the runner refuses it
 
 
-@pytest.mark.parametrize("point", ["injection-planned", "injection-applied", "phase:observe"])
-def test_a_crash_mid_drill_is_reverted_by_recover(tmp_path: Path, point: str) -> None:
-    marker = tmp_path / "marker"
+def crash(scenario: Path, reports: Path, marker: Path, point: str) -> None:
+    """Runs a command-fault scenario that the runner SIGKILLs itself at `point`."""
+    argv = [GAMEDAY, "run", str(scenario), "--reports", str(reports), "--auto-approve"]
     proc = subprocess.run(
-        [
-            GAMEDAY,
-            "run",
-            str(DATA / "dr" / "command-fault.yaml"),
-            "--reports",
-            str(tmp_path / "r"),
-            "--auto-approve",
-            "--set",
-            f"marker={marker}",
-            "--set",
-            "duration=30s",
-        ],
+        [*argv, "--set", f"marker={marker}", "--set", "duration=30s"],
         cwd=ROOT,
         env={**os.environ, CRASH_AFTER: point},
         capture_output=True,
@@ -118,6 +107,12 @@ def test_a_crash_mid_drill_is_reverted_by_recover(tmp_path: Path, point: str) ->
         timeout=120,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("point", ["injection-planned", "injection-applied", "phase:observe"])
+def test_a_crash_mid_drill_is_reverted_by_recover(tmp_path: Path, point: str) -> None:
+    marker = tmp_path / "marker"
+    crash(DATA / "dr" / "command-fault.yaml", tmp_path / "r", marker, point)
     if point != "injection-planned":
         assert marker.exists(), "the crash happened before the fault landed"
     (run_dir,) = (tmp_path / "r").glob("command-fault/*")
@@ -297,26 +292,7 @@ def test_recover_after_a_crash_reads_the_env_file_and_removes_it(
     state = tmp_path / "state"
     monkeypatch.setenv("GAMEDAY_STATE", str(state))
     marker = tmp_path / "marker"
-    proc = subprocess.run(
-        [
-            GAMEDAY,
-            "run",
-            str(env_scenario(tmp_path)),
-            "--reports",
-            str(tmp_path / "r"),
-            "--auto-approve",
-            "--set",
-            f"marker={marker}",
-            "--set",
-            "duration=30s",
-        ],
-        cwd=ROOT,
-        env={**os.environ, CRASH_AFTER: "injection-applied"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == -signal.SIGKILL, proc.stdout[-2000:] + proc.stderr[-2000:]
+    crash(env_scenario(tmp_path), tmp_path / "r", marker, "injection-applied")
     assert marker.exists() and len(undo_files(state)) == 1
     (run_dir,) = (tmp_path / "r").glob("command-fault/*")
     assert "t0k3n" not in (run_dir / "journal.jsonl").read_text().replace("= t0k3n &&", "")
