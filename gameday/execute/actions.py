@@ -50,7 +50,7 @@ class WaitFor:
             return StepOutcome(
                 True, f"{params.probe} healthy after {time.monotonic() - since:.2f}s"
             )
-        return StepOutcome(False, f"{params.probe} not healthy within {timeout:g}s")
+        return StepOutcome(False, f"{params.probe} not healthy within {round(timeout, 2):g}s")
 
 
 class CommandParams(PluginParams):
@@ -141,7 +141,7 @@ class Http:
         except (OSError, http.client.HTTPException) as exc:
             why: object = exc
             if time.monotonic() - start >= timeout:  # cut off at the deadline, whatever it raised
-                why = f"no complete answer within {timeout:g}s (timed out)"
+                why = f"no complete answer within {round(timeout, 2):g}s (timed out)"
             return StepOutcome(False, f"{params.method} {params.url} failed: {why}")
         finally:
             conn.close()
@@ -173,7 +173,7 @@ class Manual:
         done = ctx.ask(params.instructions, timeout)
         took = time.monotonic() - start
         if done is None:
-            return StepOutcome(False, f"no answer from the operator within {timeout:g}s")
+            return StepOutcome(False, f"no answer from the operator within {round(timeout, 2):g}s")
         return StepOutcome(
             done, f"operator {'completed' if done else 'declined'} after {took:.1f}s"
         )
