@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 
 from rich.markup import escape
@@ -18,6 +19,7 @@ from gameday.execute.options import ScenarioEnded
 from gameday.execute.steps import StepRunner
 from gameday.execute.watchdog import hard_max_watch
 from gameday.model import journal as j
+from gameday.plugins.protocols import Injection
 
 
 class Recovering(Observing):
@@ -58,19 +60,25 @@ class Recovering(Observing):
         with contextlib.suppress(GamedayError):  # rollback retries and reports it
             self._revert_all()
 
-    def _run_recovery_steps(self) -> None:
-        self.phase("recover")
-        steps = StepRunner(
+    def _step_runner(
+        self, deadline_at: float | None = None, injections: Callable[[], list[Injection]] = list
+    ) -> StepRunner:
+        """The scenario's steps run with its journal, view, probes, target and facts."""
+        return StepRunner(
             self.journal,
             self.view,
             self.options,
             self.sampler,
             self.target,
-            self.deadline_at,
-            injections=self._injections,
+            deadline_at,
+            injections=injections,
             scenario=self.s.name,
             facts=self.facts,
         )
+
+    def _run_recovery_steps(self) -> None:
+        self.phase("recover")
+        steps = self._step_runner(self.deadline_at, injections=self._injections)
         if not steps.run_all(self.s.recovery.steps, "recovery"):
             name, detail = steps.failed or ("?", "")
             # A failed verification (stale backup, missing sentinel) still reports what
@@ -85,16 +93,7 @@ class Recovering(Observing):
         if not self.s.setup:
             return
         self.phase("setup")
-        steps = StepRunner(
-            self.journal,
-            self.view,
-            self.options,
-            self.sampler,
-            self.target,
-            self.deadline_at,
-            scenario=self.s.name,
-            facts=self.facts,
-        )
+        steps = self._step_runner(self.deadline_at)
         if not steps.run_all(self.s.setup, "setup"):
             name, detail = steps.failed or ("?", "")
             raise ScenarioEnded("not-run", f"setup step '{name}' failed: {detail}")
@@ -144,15 +143,7 @@ class Recovering(Observing):
             with contextlib.suppress(GamedayError):
                 self._revert_all()
             if self.s.rollback and not self.options.dry_run:
-                StepRunner(
-                    self.journal,
-                    self.view,
-                    self.options,
-                    self.sampler,
-                    self.target,
-                    scenario=self.s.name,
-                    facts=self.facts,
-                ).run_all(self.s.rollback, "rollback")
+                self._step_runner().run_all(self.s.rollback, "rollback")
         finally:
             self.sampler.stop()
             if self.target is not None:
