@@ -27,12 +27,7 @@ def _labels(session: KubernetesSession, sel: Selection, namespace: str) -> str:
     labels = dict(sel.labels)
     if sel.owner:
         kind, name = sel.owner.split("/", 1)
-        read = (
-            session.apps.read_namespaced_deployment
-            if kind == "deployment"
-            else session.apps.read_namespaced_stateful_set
-        )
-        workload = session.call("get", f"{kind}s", namespace, lambda: read(name, namespace))
+        workload = session.read(kind, name, namespace)
         labels.update(workload.spec.selector.match_labels or {})
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 

@@ -67,15 +67,10 @@ def replicas_observed(
     target: KubernetesSession, kind: str, name: str, namespace: str, wanted: int
 ) -> Landing:
     """The workload's controller reports `wanted` replicas (pods really gone or started)."""
-    reader = (
-        target.apps.read_namespaced_deployment
-        if kind == "deployment"
-        else target.apps.read_namespaced_stateful_set
-    )
     status: dict[str, Any] = {}
 
     def landed() -> bool:
-        obj = target.call("get", f"{kind}s", namespace, functools.partial(reader, name, namespace))
+        obj = target.read(kind, name, namespace)
         status.update(spec=obj.spec.replicas, replicas=obj.status.replicas or 0)
         return bool(obj.spec.replicas == wanted and (obj.status.replicas or 0) == wanted)
 
@@ -144,16 +139,10 @@ def config_rolled_out(
     if not undo["rollout"] or not written:
         return Landing(written, checked)
     kind, name = undo["rollout"].split("/", 1)
-    reader = (
-        target.apps.read_namespaced_deployment
-        if kind == "deployment"
-        else target.apps.read_namespaced_stateful_set
-    )
     status: dict[str, Any] = {}
 
     def rolling() -> bool:
-        read = functools.partial(reader, name, undo["namespace"])
-        o = target.call("get", f"{kind}s", undo["namespace"], read)
+        o = target.read(kind, name, undo["namespace"])
         status.update(observed=o.status.observed_generation, updated=o.status.updated_replicas or 0)
         return bool((o.status.observed_generation or 0) >= (generation or 0) and status["updated"])
 
