@@ -43,3 +43,17 @@ def test_an_unwritable_cache_is_skipped(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("GAMEDAY_CACHE", str(blocker))
     card = score_journal(journal("." * 40))
     assert "<html" in render_html(card)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"j2\x00\x00\x00\x00" + b"\xff" * 64])
+def test_a_damaged_cache_file_is_recompiled_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    """A cache file cut short (disk full, SIGKILL mid-write) or overwritten: the page is
+    the same as a fresh one."""
+    card = score_journal(journal("." * 10 + "x" * 5 + "." * 25))
+    monkeypatch.setenv("GAMEDAY_CACHE", str(tmp_path))
+    fresh = render_html(card)
+    (cached,) = (tmp_path / "jinja2").iterdir()
+    cached.write_bytes(damage)
+    assert render_html(card) == fresh
