@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from pydantic import Field, model_validator
 
 from gameday import deadlines
-from gameday.execute.waiting import wait_until
+from gameday.execute.waiting import unanswered, wait_until
 from gameday.plugins.protocols import SHELL_COMMAND, ActionContext, StepOutcome
 from gameday.spec.base import PluginParams, exactly_one
 from gameday.spec.formats import HttpUrl
@@ -173,7 +173,7 @@ class Manual:
         done = ctx.ask(params.instructions, timeout)
         took = time.monotonic() - start
         if done is None:
-            return StepOutcome(False, f"no answer from the operator within {round(timeout, 2):g}s")
+            return StepOutcome(False, f"the operator gave {unanswered(took, timeout)}")
         return StepOutcome(
             done, f"operator {'completed' if done else 'declined'} after {took:.1f}s"
         )

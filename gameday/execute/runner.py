@@ -43,7 +43,7 @@ from gameday.execute.reverts import Reverter
 from gameday.execute.safety import exit_on_next_interrupt, shielded_from_interrupts
 from gameday.execute.sampling import ProbeLoop, Sampler
 from gameday.execute.view import RedactingView, View
-from gameday.execute.waiting import retry_transient
+from gameday.execute.waiting import retry_transient, unanswered
 from gameday.guardrails import check_before_connect, kube_rule
 from gameday.model import journal as j
 from gameday.model.outcomes import Outcome
@@ -256,7 +256,7 @@ class ScenarioRun(Recovering):
             self.deadline_at = min(later, self.drill_deadline_at or later)
             go, by = bool(answer), self.options.operator
             if answer is None:
-                by = f"nobody: no answer within {self.options.approval_timeout:g}s"
+                by = f"nobody: {unanswered(self.clock() - asked, self.options.approval_timeout)}"
         else:
             by, go = f"{self.options.operator} (unattended: no terminal)", True
         self.write(j.Approval(scenario=self.s.name, by=by, go=go))

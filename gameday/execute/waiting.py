@@ -67,3 +67,12 @@ def within(action: Callable[[], T], seconds: float, what: str) -> T:
         raise result["error"]
     value: T = result["value"]
     return value
+
+
+def unanswered(waited: float, timeout: float | None) -> str:
+    """Why `ask` returned None, from how long it waited: the timeout ran out, or the input
+    ended first (stdin closed, Ctrl-D, a pipe with no more answers): a journal must not
+    say "no answer within 900s" of a question that had no input to wait for."""
+    if timeout is not None and waited >= timeout - min(0.5, timeout / 10):
+        return f"no answer within {round(timeout, 2):g}s"
+    return f"no answer: the input ended after {waited:.1f}s (stdin closed or at its end)"

@@ -163,6 +163,24 @@ def test_no_go_in_time_is_no_go_and_nothing_is_injected(
     assert "not-run" in term.seen and "no go from the facilitator" in term.seen
 
 
+def test_input_ending_at_the_go_prompt_is_no_go_and_says_so(
+    stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
+) -> None:
+    """Ctrl-D at the question: no go at once, journaled as the input's end, not as a wait
+    of --approval-timeout that never happened."""
+    scenario = DATA / "local" / "facilitated-pause.yaml"
+    term = terminal(facilitated(stack, tmp_path, scenario, "--approval-timeout", "5m"))
+    term.expect(r"\[go\? y/n\]")
+    term.send("\x04")  # end of input on a terminal
+    code = term.wait(60)
+    events = journal(tmp_path, "facilitated-pause")
+    (approval,) = [e for e in events if e["type"] == "approval"]
+    assert approval["go"] is False and "the input ended after" in str(approval["by"]), approval
+    assert "within 300s" not in str(approval["by"])
+    assert not [e for e in events if e["type"] == "injection-applied"], "nothing injected"
+    assert code == 1, term.seen[-2000:]
+
+
 def test_an_unanswered_manual_step_fails_and_the_fault_is_reverted(
     stack: DemoStack, tmp_path: Path, terminal: Callable[[list[str]], Terminal]
 ) -> None:
@@ -181,7 +199,7 @@ def test_an_unanswered_manual_step_fails_and_the_fault_is_reverted(
     (manual,) = [
         e for e in events if e["type"] == "step-end" and e["name"] == "on-call checks the dashboard"
     ]
-    assert manual["ok"] is False and "no answer from the operator within 3s" in str(
+    assert manual["ok"] is False and "the operator gave no answer within 3s" in str(
         manual["detail"]
     )
     assert [e for e in events if e["type"] == "injection-reverted"], "the pause was undone"

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from gameday.execute.actions import (
     Command,
     CommandParams,
@@ -19,6 +21,7 @@ from gameday.execute.actions import (
     WaitFor,
     WaitForParams,
 )
+from gameday.execute.waiting import unanswered
 from gameday.plugins.protocols import Injection, Sample
 
 
@@ -33,6 +36,8 @@ class Context:
     prompts: list[str] = field(default_factory=list)
     timeouts: list[float | None] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
+    waits: float = 0.0
+    """Seconds each `ask` takes before it answers (None after a timeout's wait)."""
 
     def samples(self, probe: str) -> list[Sample]:
         return self.series.get(probe, [])
@@ -46,6 +51,7 @@ class Context:
     def ask(self, prompt: str, timeout: float | None = None) -> bool | None:
         self.prompts.append(prompt)
         self.timeouts.append(timeout)
+        time.sleep(self.waits)
         return self.answers.pop(0)
 
 
@@ -89,8 +95,28 @@ def test_manual_step_needs_an_operator_or_auto_approve() -> None:
     )
     assert not Manual().run(params, Context(interactive=True, answers=[False]), 60).ok
     assert ctx.timeouts == [60], "the operator is waited for no longer than the step's timeout"
-    silent = Manual().run(params, Context(interactive=True, answers=[None]), 45)
-    assert not silent.ok and silent.detail == "no answer from the operator within 45s"
+    silent = Manual().run(params, Context(interactive=True, answers=[None], waits=0.3), 0.3)
+    assert not silent.ok and silent.detail == "the operator gave no answer within 0.3s"
+    # None at once: the input ended (Ctrl-D, stdin closed); no 45 s were waited
+    ended = Manual().run(params, Context(interactive=True, answers=[None]), 45)
+    assert not ended.ok and "input ended after 0.0s" in ended.detail, ended.detail
+    assert "within 45s" not in ended.detail
+
+
+@pytest.mark.parametrize(
+    ("waited", "timeout", "why"),
+    [
+        (900.0, 900.0, "no answer within 900s"),
+        (899.6, 900.0, "no answer within 900s"),  # select() woke a little early
+        (0.01, 900.0, "the input ended after 0.0s"),
+        (3.0, 900.0, "the input ended after 3.0s"),
+        (0.3, 0.3, "no answer within 0.3s"),
+        (0.1, 0.3, "the input ended after 0.1s"),
+        (5.0, None, "the input ended after 5.0s"),  # no timeout: only the input can end it
+    ],
+)
+def test_why_a_question_went_unanswered(waited: float, timeout: float | None, why: str) -> None:
+    assert why in unanswered(waited, timeout)
 
 
 def test_http_action_against_a_closed_port_fails_clearly() -> None:
