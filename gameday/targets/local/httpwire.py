@@ -3,7 +3,9 @@
 
 `http.client` costs about twice the CPU per sample (headers parsed through
 `email.feedparser`, a response object per answer, and the shared watchdog thread that
-bounds the whole exchange), which at 10 Hz on a few probes is most of a drill's CPU.
+bounds the whole exchange), which at 10 Hz on a few probes is most of a drill's CPU;
+h11, the well-kept parser that would replace this, costs 1.4-2.2x it per exchange
+(`benchmarks/bench_httpwire.py` keeps measuring both).
 Here every socket operation waits at most until the one deadline, so a server that is
 silent or trickles a byte at a time fails the sample at its timeout without a watchdog.
 
